@@ -1,0 +1,42 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+
+from mentoring.emails import queue_message
+
+
+def email_domain_allowed(email: str) -> bool:
+    allowed = settings.ALLOWED_SIGNUP_DOMAINS
+    if not allowed:
+        return True
+    domain = email.rsplit("@", 1)[-1].lower()
+    return domain in allowed
+
+
+def domain_error_message() -> str:
+    domains = ", ".join(f"@{d}" for d in settings.ALLOWED_SIGNUP_DOMAINS)
+    return f"Sign up with your company e-mail address ({domains}). Other addresses cannot join this program."
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not email_domain_allowed(email):
+            raise forms.ValidationError(domain_error_message())
+        return email.lower()
+
+    def send_mail(self, template_prefix, email, context):
+        # Rendered now (the request is here), sent by a worker so sign-up never waits on SMTP.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_message(self.render_mail(template_prefix, email, ctx))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        email = (sociallogin.user.email or "").lower()
+        return bool(email) and email_domain_allowed(email)

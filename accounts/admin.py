@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+
+
+class OfferedInline(admin.TabularInline):
+    model = OfferedSkill
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+class WantedInline(admin.TabularInline):
+    model = WantedSkill
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_program_admin", "is_leader", "is_staff", "is_active"]
+    list_filter = ["is_program_admin", "is_leader", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["full_name", "timezone"]}),
+        ("Roles", {"fields": ["is_program_admin", "is_leader"]}),
+        ("Django admin", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    inlines = [OfferedInline, WantedInline]
+
+
+@admin.register(SkillCategory)
+class SkillCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "is_retired"]
+    list_filter = ["category", "is_retired"]
+    search_fields = ["name"]
+
+
+@admin.register(SkillProfile)
+class SkillProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "job_title", "department", "seniority"]
+    list_filter = ["department", "seniority"]
+    search_fields = ["user__email", "user__full_name", "department"]
+    raw_id_fields = ["user", "manager"]

@@ -1,0 +1,143 @@
+"""Writes for users, roles, the skill catalogue and skill profiles."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+
+
+def profile_get_or_create(*, user: User) -> SkillProfile:
+    profile, _ = SkillProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_save(*, user: User, profile_form, offered_formset, wanted_formset) -> SkillProfile:
+    """Save the profile and both skill lists together: all of it, or (on any error) none of it."""
+    profile = profile_form.save(commit=False)
+    profile.user = user
+    profile.save()
+    user.full_name = profile_form.cleaned_data["full_name"]
+    user.timezone = profile_form.cleaned_data["timezone"]
+    user.save(update_fields=["full_name", "timezone"])
+    for formset in (offered_formset, wanted_formset):
+        formset.instance = user
+        # Deletions first, so a skill moved from one row to another cannot trip the unique constraint.
+        for form in formset.deleted_forms:
+            if form.instance.pk:
+                form.instance.delete()
+        for form in formset.forms:
+            if form in formset.deleted_forms or (not form.has_changed() and not form.instance.pk):
+                continue
+            obj = form.save(commit=False)
+            obj.user = user
+            obj.save()
+    return profile
+
+
+def skill_create(*, name: str, category: SkillCategory, description: str = "") -> Skill:
+    skill = Skill(name=name.strip(), category=category, description=description.strip())
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
+def skill_update(*, skill: Skill, name: str, category: SkillCategory, description: str) -> Skill:
+    skill.name, skill.category, skill.description = name.strip(), category, description.strip()
+    skill.full_clean()
+    skill.save()
+    return skill
+
+
+def skill_set_retired(*, skill: Skill, retired: bool) -> Skill:
+    skill.is_retired = retired
+    skill.save(update_fields=["is_retired"])
+    return skill
+
+
+@dataclass
+class MergeResult:
+    moved_offered: int
+    combined_offered: int
+    moved_wanted: int
+    combined_wanted: int
+    both_offered_and_wanted: list[str]
+
+    @property
+    def summary(self) -> str:
+        text = (
+            f"{self.moved_offered + self.combined_offered} offered and "
+            f"{self.moved_wanted + self.combined_wanted} wanted profile entries now use this skill"
+        )
+        if self.combined_offered or self.combined_wanted:
+            text += (
+                f" ({self.combined_offered + self.combined_wanted} people had both skills; "
+                "their two entries were combined)"
+            )
+        return text + "."
+
+
+@transaction.atomic
+def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
+    """Fold ``source`` into ``target``: every profile entry survives, then ``source`` is deleted.
+
+    Someone who listed both skills keeps one entry holding the most of both: the higher
+    offered level, the lower current level and the higher target when wanted; notes are joined.
+    """
+    if source.pk == target.pk:
+        raise ValueError("A skill cannot be merged into itself.")
+    source = Skill.objects.select_for_update().get(pk=source.pk)
+    target = Skill.objects.select_for_update().get(pk=target.pk)
+
+    combined_offered = 0
+    target_offers = {o.user_id: o for o in OfferedSkill.objects.filter(skill=target)}
+    for entry in OfferedSkill.objects.filter(skill=source):
+        kept = target_offers.get(entry.user_id)
+        if kept is None:
+            continue
+        kept.level = max(kept.level, entry.level)
+        kept.note = _join_notes(kept.note, entry.note, 200)
+        kept.save(update_fields=["level", "note"])
+        entry.delete()
+        combined_offered += 1
+    moved_offered = OfferedSkill.objects.filter(skill=source).update(skill=target)
+
+    combined_wanted = 0
+    target_wants = {w.user_id: w for w in WantedSkill.objects.filter(skill=target)}
+    for entry in WantedSkill.objects.filter(skill=source):
+        kept = target_wants.get(entry.user_id)
+        if kept is None:
+            continue
+        kept.current_level = min(kept.current_level, entry.current_level)
+        kept.target_level = max(kept.target_level, entry.target_level)
+        kept.why = _join_notes(kept.why, entry.why, 200)
+        kept.save(update_fields=["current_level", "target_level", "why"])
+        entry.delete()
+        combined_wanted += 1
+    moved_wanted = WantedSkill.objects.filter(skill=source).update(skill=target)
+
+    conflicted = list(
+        User.objects.filter(offered_skills__skill=target, wanted_skills__skill=target)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    source.delete()
+    return MergeResult(moved_offered, combined_offered, moved_wanted, combined_wanted, conflicted)
+
+
+def _join_notes(first: str, second: str, limit: int) -> str:
+    if not second or second == first:
+        return first
+    if not first:
+        return second[:limit]
+    return f"{first}; {second}"[:limit]
+
+
+def user_set_roles(*, user: User, is_program_admin: bool, is_leader: bool, changed_by: User) -> User:
+    if user.pk == changed_by.pk and user.is_program_admin and not is_program_admin:
+        # Otherwise the last admin could lock everyone out of the console.
+        raise ValueError("You cannot remove your own program admin role; ask another program admin.")
+    User.objects.filter(pk=user.pk).update(is_program_admin=is_program_admin, is_leader=is_leader)
+    user.refresh_from_db(fields=["is_program_admin", "is_leader"])
+    return user

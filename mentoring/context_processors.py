@@ -1,0 +1,11 @@
+from accounts.permissions import is_leader, is_program_admin
+
+
+def site(request):
+    """Navigation flags: templates ask these, never the role fields directly."""
+    user = getattr(request, "user", None)
+    return {
+        "site_name": "Twoway",
+        "nav_is_program_admin": bool(user and is_program_admin(user)),
+        "nav_is_leader": bool(user and is_leader(user)),
+    }

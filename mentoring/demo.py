@@ -1,0 +1,220 @@
+"""A realistic demo organisation for `make run`. Safe to load again: it never duplicates."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
+
+DEMO_PASSWORD = "twoway-demo"
+DOMAIN = "northwind.example"
+
+# email, name, title, department, seniority, manager, tz, location, languages, offers, wants
+PEOPLE = [
+    (
+        "hr",
+        "Helena Ruiz",
+        "People Programs Lead",
+        "People",
+        5,
+        None,
+        "Europe/Madrid",
+        "Madrid",
+        "Spanish, English",
+        {"Coaching": 5, "Facilitation": 4},
+        {"Power BI": (1, 3)},
+    ),
+    (
+        "leader",
+        "Laurent Dubois",
+        "Chief Operating Officer",
+        "Operations",
+        8,
+        None,
+        "Europe/Paris",
+        "Paris",
+        "French, English",
+        {"Negotiation": 5, "Strategic thinking": 5, "Leading teams": 5},
+        {"Generative AI tools": (1, 3), "Data visualisation": (2, 4)},
+    ),
+    (
+        "ana",
+        "Ana Costa",
+        "Data Analyst",
+        "Finance",
+        2,
+        "leader",
+        "Europe/Lisbon",
+        "Lisbon",
+        "Portuguese, English, Spanish",
+        {"SQL": 4, "Power BI": 4, "Python": 3},
+        {"Public speaking": (2, 4), "Negotiation": (1, 3)},
+    ),
+    (
+        "ben",
+        "Ben Okafor",
+        "Sales Director",
+        "Sales",
+        7,
+        "leader",
+        "Europe/London",
+        "London",
+        "English",
+        {"Negotiation": 5, "Sales": 5, "Public speaking": 4},
+        {"Data analysis": (1, 3), "Generative AI tools": (1, 4)},
+    ),
+    (
+        "chloe",
+        "Chloé Martin",
+        "Junior Software Engineer",
+        "Engineering",
+        2,
+        "dev",
+        "Europe/Paris",
+        "Paris",
+        "French, English",
+        {"Generative AI tools": 4, "Python": 4, "Git and version control": 4},
+        {"Stakeholder management": (1, 3), "Executive communication": (1, 3)},
+    ),
+    (
+        "dev",
+        "Devi Raman",
+        "Engineering Manager",
+        "Engineering",
+        5,
+        "leader",
+        "Asia/Kolkata",
+        "Bangalore",
+        "English, Hindi",
+        {"Leading teams": 4, "Hiring and interviewing": 4, "Cloud platforms": 4},
+        {"Social media": (1, 3), "Storytelling": (2, 4)},
+    ),
+    (
+        "erik",
+        "Erik Johansson",
+        "Finance Director",
+        "Finance",
+        7,
+        "leader",
+        "Europe/Stockholm",
+        "Stockholm",
+        "Swedish, English",
+        {"Financial literacy": 5, "Budgeting": 5, "Executive communication": 4},
+        {"Power BI": (1, 3), "Low-code automation": (1, 3)},
+    ),
+    (
+        "fatima",
+        "Fatima Zahra",
+        "Marketing Associate",
+        "Marketing",
+        2,
+        "grace",
+        "Africa/Casablanca",
+        "Casablanca",
+        "Arabic, French, English",
+        {"Social media": 5, "Video editing": 4, "Storytelling": 4},
+        {"Budgeting": (1, 3), "Business strategy": (2, 4)},
+    ),
+    (
+        "grace",
+        "Grace Liu",
+        "VP Marketing",
+        "Marketing",
+        7,
+        "leader",
+        "America/New_York",
+        "New York",
+        "English, Mandarin Chinese",
+        {"Business strategy": 5, "Marketing": 5, "Giving feedback": 4},
+        {"Video editing": (1, 3), "Tableau": (1, 3)},
+    ),
+    (
+        "hugo",
+        "Hugo Silva",
+        "Operations Analyst",
+        "Operations",
+        3,
+        "leader",
+        "America/Sao_Paulo",
+        "São Paulo",
+        "Portuguese, English",
+        {"Low-code automation": 4, "Process improvement": 4, "Excel modelling": 4},
+        {"Leading teams": (2, 4), "Difficult conversations": (1, 3)},
+    ),
+    (
+        "ines",
+        "Inès Moreau",
+        "HR Business Partner",
+        "People",
+        4,
+        "hr",
+        "Europe/Paris",
+        "Lyon",
+        "French, English",
+        {"Difficult conversations": 5, "Active listening": 5},
+        {"Excel modelling": (2, 4), "Data analysis": (1, 3)},
+    ),
+    (
+        "jon",
+        "Jon Park",
+        "Customer Success Manager",
+        "Sales",
+        4,
+        "ben",
+        "America/Chicago",
+        "Chicago",
+        "English, Korean",
+        {"Customer experience": 5, "Tableau": 4, "Data visualisation": 4},
+        {"Hiring and interviewing": (1, 3), "Negotiation": (2, 4)},
+    ),
+]
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str]]:
+    """Create or refresh the demo people; return (e-mail, role) pairs to print."""
+    skills = {s.name: s for s in Skill.objects.all()}
+    users: dict[str, User] = {}
+    for key, name, *_ in PEOPLE:
+        email = f"{key}@{DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+        users[key] = user
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    users["hr"].is_program_admin = True
+    users["hr"].save(update_fields=["is_program_admin"])
+    users["leader"].is_leader = True
+    users["leader"].save(update_fields=["is_leader"])
+
+    for key, _name, title, dept, seniority, manager, tz, location, languages, offers, wants in PEOPLE:
+        user = users[key]
+        if user.timezone != tz:
+            user.timezone = tz
+            user.save(update_fields=["timezone"])
+        SkillProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "job_title": title,
+                "department": dept,
+                "seniority": seniority,
+                "manager": users[manager] if manager else None,
+                "location": location,
+                "languages": languages,
+                "bio": f"{title} in {dept}, based in {location}.",
+                "goals": "Learn something new from a colleague I would not otherwise meet.",
+                "meeting_mode": "either",
+                "preferred_weekdays": [1, 2, 3],
+                "preferred_times": ["morning", "afternoon"],
+            },
+        )
+        for skill_name, level in offers.items():
+            OfferedSkill.objects.update_or_create(user=user, skill=skills[skill_name], defaults={"level": level})
+        for skill_name, (current, target) in wants.items():
+            WantedSkill.objects.update_or_create(
+                user=user, skill=skills[skill_name], defaults={"current_level": current, "target_level": target}
+            )
+    return [
+        (users["hr"].email, "program admin"),
+        (users["leader"].email, "leader"),
+        *[(users[k].email, "employee") for k in ("ana", "ben", "chloe", "dev")],
+    ]

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from mentoring.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo organisation. Running it again never duplicates anything."
+
+    def handle(self, *args, **options):
+        logins = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with any of these:"))
+        for email, role in logins:
+            self.stdout.write(f"  {email:<32} {role:<14} password: {DEMO_PASSWORD}")

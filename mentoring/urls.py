@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mentoring import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("django-admin/", admin.site.urls),
+]

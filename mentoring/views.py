@@ -1,0 +1,29 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from accounts import selectors as account_selectors
+
+
+def home(request):
+    """Anyone: a welcome for visitors; for a signed-in person, their next steps."""
+    if not request.user.is_authenticated:
+        return render(request, "home_anonymous.html")
+    profile, offered, wanted = account_selectors.profile_for(request.user)
+    return render(
+        request,
+        "home.html",
+        {"profile": profile, "completeness": profile.completeness(len(offered), len(wanted))},
+    )
+
+
+@never_cache
+def healthz(request):
+    """Anyone (load balancers): 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure means "unhealthy"
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,95 @@
+"""Fixtures for every test. Factories live in tests/factories.py."""
+
+import os
+import time
+
+import pytest
+from django.conf import settings
+
+from tests.factories import LeaderFactory, ProgramAdminFactory, UserFactory
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = "Redis with a real Celery worker" if settings.REDIS_URL else "Celery in eager mode (no REDIS_URL)"
+    return f"Twoway test run: database={engine}, tasks={broker}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(pytest_report_header(None))
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_eager_unless_worker(request):
+    """Tests run tasks inline, except those marked `worker`, which use the real worker when REDIS_URL is set."""
+    from mentoring.celery import app
+
+    eager = not (settings.REDIS_URL and request.node.get_closest_marker("worker"))
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker (in a thread of this process) on the Redis broker, when REDIS_URL is set."""
+    if not settings.REDIS_URL:
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from mentoring.celery import app
+
+    app.control.purge()
+    with django_db_blocker.unblock(), start_worker(app, perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.05):
+    """Poll until predicate() is truthy or the deadline passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+@pytest.fixture
+def employee(db):
+    return UserFactory(full_name="Erin Employee")
+
+
+@pytest.fixture
+def program_admin(db):
+    return ProgramAdminFactory(full_name="Hana HR")
+
+
+@pytest.fixture
+def leader(db):
+    return LeaderFactory(full_name="Leo Leader")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client and return it: client_for(user)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
