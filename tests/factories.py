@@ -1,5 +1,7 @@
 """factory_boy factories shared by every test module."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -80,3 +82,64 @@ class WantedSkillFactory(factory.django.DjangoModelFactory):
     skill = factory.SubFactory(SkillFactory)
     current_level = 1
     target_level = 3
+
+
+# --- Programs, cohorts and enrollments (mentoring) -------------------------------------------------
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Program"
+
+    name = factory.Sequence(lambda n: f"Two-way mentoring {n}")
+    purpose = "Colleagues teach each other what they know best."
+    confidentiality_statement = "What is said in a session stays between the two partners."
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """An enrolling cohort whose enrollment window contains today."""
+
+    class Meta:
+        model = "mentoring.Cohort"
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    status = "enrolling"
+    enrollment_opens_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=7))
+    enrollment_closes_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=14))
+    starts_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=21))
+    ends_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=21 + 180))
+    capacity = 20
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Enrollment"
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "applied"
+    goals = "Learn how the other half of the company works."
+    availability = "Tuesday mornings, twice a month."
+    confidentiality_accepted_at = factory.LazyFunction(lambda: _now())
+    waitlisted_at = factory.LazyAttribute(lambda o: _now() if o.status == "waitlisted" else None)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Invitation"
+
+    cohort = factory.SubFactory(CohortFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@northwind.example")
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
