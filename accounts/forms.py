@@ -164,6 +164,10 @@ class _SkillListFormSet(BaseInlineFormSet):
         kwargs["skill_groups"] = self.skill_groups
         return kwargs
 
+    def validate_unique(self):
+        # Duplicates are reported by clean() below, on the row's own skill field, in plain words.
+        pass
+
     def clean(self):
         super().clean()
         if any(self.errors):

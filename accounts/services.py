@@ -23,14 +23,12 @@ def profile_save(*, user: User, profile_form, offered_formset, wanted_formset) -
     user.save(update_fields=["full_name", "timezone"])
     for formset in (offered_formset, wanted_formset):
         formset.instance = user
+        # Django's formset skips rows whose id is not this person's (tampered POST data).
+        changed = formset.save(commit=False)
         # Deletions first, so a skill moved from one row to another cannot trip the unique constraint.
-        for form in formset.deleted_forms:
-            if form.instance.pk:
-                form.instance.delete()
-        for form in formset.forms:
-            if form in formset.deleted_forms or (not form.has_changed() and not form.instance.pk):
-                continue
-            obj = form.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in changed:
             obj.user = user
             obj.save()
     return profile

@@ -1,6 +1,5 @@
 """Fixtures for every test. Factories live in tests/factories.py."""
 
-import os
 import time
 
 import pytest
@@ -90,6 +89,3 @@ def client_for(client):
         return client
 
     return _login
-
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
