@@ -493,3 +493,85 @@ class Invitation(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class PartnershipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=PartnershipStatus.ACTIVE)
+
+    def for_user(self, user):
+        return self.filter(models.Q(member_a=user) | models.Q(member_b=user))
+
+
+class Partnership(models.Model):
+    """A published pair in a cohort. Both members teach each other; neither is "the" mentor.
+
+    ``member_a`` always has the lower user id, so a pair has exactly one row whichever way it was found.
+    The match's explanation is copied here at publishing time: it is what the two were told.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="partnerships")
+    member_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+    is_one_way = models.BooleanField(
+        "one-way fallback",
+        default=False,
+        help_text="Published as a fallback although only one partner has something the other wants.",
+    )
+    score = models.FloatField(null=True, blank=True)
+    a_teaches_b = models.JSONField("what A teaches B", default=list, blank=True)
+    b_teaches_a = models.JSONField("what B teaches A", default=list, blank=True)
+    explanation = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "started_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member_a__lt=models.F("member_b")), name="partnership_a_before_b"
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "member_a", "member_b"],
+                condition=models.Q(status="active"),
+                name="partnership_active_pair_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="active", ended_at__isnull=True)
+                | models.Q(status="ended", ended_at__isnull=False),
+                name="partnership_ended_has_end_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_a} ⇄ {self.member_b}"
+
+    @property
+    def members(self) -> tuple:
+        return (self.member_a, self.member_b)
+
+    def has_member(self, user) -> bool:
+        return user.pk in (self.member_a_id, self.member_b_id)
+
+    def partner_of(self, user):
+        if user.pk == self.member_a_id:
+            return self.member_b
+        if user.pk == self.member_b_id:
+            return self.member_a
+        raise ValueError("That person is not in this partnership.")
+
+    def teaches(self, user) -> list[str]:
+        """What ``user`` teaches their partner, from the match explanation."""
+        return self.a_teaches_b if user.pk == self.member_a_id else self.b_teaches_a
