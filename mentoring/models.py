@@ -351,6 +351,11 @@ class Cohort(CohortRules):
         return self.is_enrolling and self.enrollment_opens_on <= day <= self.enrollment_closes_on
 
     @property
+    def accepts_participants(self) -> bool:
+        """Program admins may still approve, waitlist and add people."""
+        return self.status in RULES_EDITABLE_STATUSES
+
+    @property
     def allows_withdrawal(self) -> bool:
         """Participants may withdraw themselves until matching starts."""
         return self.status in (CohortStatus.DRAFT, CohortStatus.ENROLLING)
@@ -575,3 +580,188 @@ class Partnership(models.Model):
     def teaches(self, user) -> list[str]:
         """What ``user`` teaches their partner, from the match explanation."""
         return self.a_teaches_b if user.pk == self.member_a_id else self.b_teaches_a
+
+
+# --- Agreements and goals: the pair's own expectations -------------------------------------------
+
+
+class ResponseTime(models.TextChoices):
+    SAME_DAY = "same_day", "The same working day"
+    ONE_DAY = "one_day", "Within one working day"
+    TWO_DAYS = "two_days", "Within two working days"
+    ONE_WEEK = "one_week", "Within a week"
+
+
+class Agreement(models.Model):
+    """The expectations a partnership signs, in its current version.
+
+    Each save that changes anything raises ``version`` and stores a snapshot in ``AgreementVersion``;
+    a signature belongs to one version, so an edit by one partner asks the other to sign again, and the
+    page can show what changed since each partner last signed.
+    """
+
+    # The fields a version snapshot holds, in the order the page lists them.
+    SNAPSHOT_FIELDS = (
+        "cadence",
+        "outcomes_a",
+        "outcomes_b",
+        "channel",
+        "response_time",
+        "boundaries",
+        "confidentiality",
+    )
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="agreement")
+    version = models.PositiveIntegerField(default=1)
+    cadence = models.CharField("meeting cadence", max_length=16, choices=Cadence.choices)
+    outcomes_a = models.TextField("desired outcomes of member A", max_length=2000, blank=True)
+    outcomes_b = models.TextField("desired outcomes of member B", max_length=2000, blank=True)
+    channel = models.CharField(
+        "communication channel", max_length=120, help_text="Where you reach each other between sessions."
+    )
+    response_time = models.CharField("response time", max_length=16, choices=ResponseTime.choices)
+    boundaries = models.TextField(
+        "boundaries (topics off limits)", max_length=2000, blank=True, help_text="Leave empty if there are none."
+    )
+    confidentiality = models.TextField("confidentiality pledge", max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="agreement_version_positive"),
+            models.CheckConstraint(condition=models.Q(cadence__in=Cadence.values), name="agreement_cadence_valid"),
+            models.CheckConstraint(
+                condition=models.Q(response_time__in=ResponseTime.values), name="agreement_response_time_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement of {self.partnership} (version {self.version})"
+
+    def snapshot(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+
+    def outcomes_of(self, user) -> str:
+        return self.outcomes_a if user.pk == self.partnership.member_a_id else self.outcomes_b
+
+
+class AgreementVersion(models.Model):
+    """What an agreement said in one version: kept so a partner can see what changed since they signed."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.agreement_id}"
+
+
+class AgreementSignature(models.Model):
+    """A partner's signature of one version; signing also accepts that version's confidentiality pledge."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "version", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "user", "version"], name="agreement_signature_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} signed version {self.version}"
+
+
+GOALS_PER_PERSON_MAX = 5
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class GoalOutcome(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    PARTLY = "partly", "Partly achieved"
+    NOT = "not", "Not achieved"
+
+
+class GoalQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=GoalStatus.OPEN)
+
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+
+class Goal(models.Model):
+    """One of a partner's 1-5 goals for a partnership; progress comes from check-ins or by hand."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    skill = models.ForeignKey(
+        "accounts.Skill",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        help_text="One of the skills you want to learn, if the goal is about one.",
+    )
+    notes = models.TextField(max_length=2000, blank=True, help_text="Only you and your partner see these.")
+    progress = models.PositiveSmallIntegerField(
+        "progress (%)", default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status = models.CharField(max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    achieved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        "final outcome", max_length=16, choices=GoalOutcome.choices, blank=True, help_text="Set at the cohort's end."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "owner", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="goal_progress_0_100"),
+            models.CheckConstraint(condition=models.Q(status__in=GoalStatus.values), name="goal_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(outcome__in=GoalOutcome.values), name="goal_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="", closed_at__isnull=True)
+                | (~models.Q(outcome="") & models.Q(closed_at__isnull=False)),
+                name="goal_closed_has_outcome_and_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "owner"], name="goal_partnership_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.status == GoalStatus.ACHIEVED
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.outcome)

@@ -143,3 +143,101 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+# --- Partnerships, agreements and goals (mentoring) ------------------------------------------------
+
+
+class ActiveCohortFactory(CohortFactory):
+    """A cohort that started a month ago and runs for five more months."""
+
+    status = "active"
+    enrollment_opens_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=60))
+    enrollment_closes_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=40))
+    starts_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=150))
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """An active pair in an active cohort, both approved-enrolled.
+
+    Pass the two people in any order: they are stored with the lower id as member A (and the
+    `a_teaches_b` / `b_teaches_a` lists follow them). `enroll=False` skips creating enrollments.
+    """
+
+    class Meta:
+        model = "mentoring.Partnership"
+        skip_postgeneration_save = True
+
+    cohort = factory.SubFactory(ActiveCohortFactory)
+    member_a = factory.SubFactory(UserFactory)
+    member_b = factory.SubFactory(UserFactory)
+    score = 0.8
+    a_teaches_b = factory.LazyFunction(lambda: ["SQL"])
+    b_teaches_a = factory.LazyFunction(lambda: ["Negotiation"])
+    explanation = "Each of you can teach the other something they asked to learn."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs["member_a"].pk > kwargs["member_b"].pk:
+            kwargs["member_a"], kwargs["member_b"] = kwargs["member_b"], kwargs["member_a"]
+            kwargs["a_teaches_b"], kwargs["b_teaches_a"] = kwargs["b_teaches_a"], kwargs["a_teaches_b"]
+        return super()._create(model_class, *args, **kwargs)
+
+    @factory.post_generation
+    def enroll(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from mentoring.models import Enrollment
+
+        for member in obj.members:
+            Enrollment.objects.get_or_create(
+                cohort=obj.cohort,
+                user=member,
+                defaults={"status": "approved", "confidentiality_accepted_at": _now()},
+            )
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A complete agreement in version 1. `signed_by=[user, ...]` signs the current version for them."""
+
+    class Meta:
+        model = "mentoring.Agreement"
+        skip_postgeneration_save = True
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    cadence = factory.LazyAttribute(lambda o: o.partnership.cohort.cadence)
+    outcomes_a = "Get comfortable with the other side's tools."
+    outcomes_b = "Understand how the other team decides."
+    channel = "Teams chat"
+    response_time = "one_day"
+    boundaries = "No talk about salaries."
+    confidentiality = factory.LazyAttribute(lambda o: o.partnership.cohort.program.confidentiality_statement)
+    version = 1
+
+    @factory.post_generation
+    def snapshot(obj, create, extracted, **kwargs):
+        if create:
+            from mentoring.models import AgreementVersion
+
+            AgreementVersion.objects.create(agreement=obj, number=obj.version, snapshot=obj.snapshot())
+
+    @factory.post_generation
+    def signed_by(obj, create, extracted, **kwargs):
+        if create and extracted:
+            from mentoring.models import AgreementSignature
+
+            for user in extracted:
+                AgreementSignature.objects.create(agreement=obj, user=user, version=obj.version)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """An open goal owned by member A of its partnership unless `owner` is given."""
+
+    class Meta:
+        model = "mentoring.Goal"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    owner = factory.LazyAttribute(lambda o: o.partnership.member_a)
+    title = factory.Sequence(lambda n: f"Goal {n}: run my own analysis")
+    progress = 20
