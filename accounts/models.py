@@ -303,3 +303,48 @@ class WantedSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} wants {self.skill} ({self.current_level}→{self.target_level})"
+
+
+class EmployeeImport(models.Model):
+    """One uploaded employee file: checked and previewed, then imported on confirmation (or not at all).
+
+    The decoded file is kept so that the confirmation re-checks exactly what was previewed; the rows
+    also serve as the import history.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting for confirmation"
+        INVALID = "invalid", "Has errors"
+        COMMITTED = "committed", "Imported"
+        CANCELLED = "cancelled", "Cancelled"
+
+    file_name = models.CharField(max_length=255)
+    content = models.TextField(help_text="The uploaded file, decoded as UTF-8.")
+    sha256 = models.CharField("SHA-256 of the file", max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+    create_count = models.PositiveIntegerField("people to create", default=0)
+    update_count = models.PositiveIntegerField("people to update", default=0)
+    unchanged_count = models.PositiveIntegerField("people unchanged", default=0)
+    error_count = models.PositiveIntegerField("errors", default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="Each error: row, column, message, value.")
+    preview = models.JSONField(default=dict, blank=True, help_text="What the preview page shows.")
+    committed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    committed_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField("people created", default=0)
+    updated = models.PositiveIntegerField("people updated", default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:import_detail", args=[self.pk])
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.PREVIEWED

@@ -1,0 +1,259 @@
+"""Writes for employee imports: record an upload, then commit it all-or-nothing on confirmation."""
+
+import hashlib
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.importing.reading import FileRejected, read_table
+from accounts.importing.validation import (
+    CHUNK,
+    CREATE,
+    UPDATE,
+    ImportPlan,
+    PlannedRow,
+    load_snapshot,
+    plan_import,
+)
+from accounts.models import EmployeeImport, OfferedSkill, SkillProfile, User, WantedSkill
+
+PREVIEW_LIMIT = 200
+BATCH = 500
+
+
+class ImportInvalid(Exception):
+    """The file no longer passes the checks (the people or the catalogue changed since the preview)."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(f"{len(plan.errors)} errors")
+        self.plan = plan
+
+
+class ImportAlreadyHandled(Exception):
+    """Someone already imported or cancelled this upload."""
+
+
+@dataclass
+class CommitResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def check_size(size: int) -> None:
+    limit = settings.MAX_UPLOAD_BYTES
+    if size > limit:
+        raise FileRejected(
+            f"The file is {_megabytes(size)}; the largest file accepted is {_megabytes(limit)}. "
+            "Split it into smaller files and import them one after the other."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_file(data: bytes) -> ImportPlan:
+    """Read and check every row against the database as it is now; writes nothing."""
+    check_size(len(data))
+    table = read_table(data)
+    return plan_import(table, load_snapshot(table))
+
+
+def _preview(plan: ImportPlan) -> dict:
+    def person(row: PlannedRow) -> dict:
+        return {
+            "row": row.row,
+            "email": row.email,
+            "full_name": row.full_name,
+            "department": row.department,
+            "job_title": row.job_title,
+            "changes": row.changes,
+        }
+
+    creates, updates = plan.with_action(CREATE), plan.with_action(UPDATE)
+    return {
+        "create": [person(r) for r in creates[:PREVIEW_LIMIT]],
+        "update": [person(r) for r in updates[:PREVIEW_LIMIT]],
+        "ignored_columns": plan.ignored_columns,
+        "has_offered": plan.has_offered,
+        "has_wanted": plan.has_wanted,
+    }
+
+
+def _apply_plan_summary(employee_import: EmployeeImport, plan: ImportPlan) -> None:
+    counts = plan.counts()
+    employee_import.row_count = counts["rows"]
+    employee_import.create_count = counts[CREATE]
+    employee_import.update_count = counts[UPDATE]
+    employee_import.unchanged_count = counts["unchanged"]
+    employee_import.error_count = counts["errors"]
+    employee_import.errors = [e.as_dict() for e in plan.errors]
+    employee_import.preview = _preview(plan)
+    employee_import.status = EmployeeImport.Status.PREVIEWED if plan.is_valid else EmployeeImport.Status.INVALID
+
+
+def employee_import_upload(*, file_name: str, data: bytes, uploaded_by: User | None) -> EmployeeImport:
+    """Check an uploaded file and keep it for the preview. Raises FileRejected when it cannot be read at all."""
+    plan = check_file(data)
+    employee_import = EmployeeImport(
+        file_name=file_name[:255],
+        content=data.decode("utf-8-sig"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=uploaded_by,
+    )
+    _apply_plan_summary(employee_import, plan)
+    employee_import.save()
+    return employee_import
+
+
+def employee_import_cancel(*, employee_import: EmployeeImport) -> None:
+    changed = EmployeeImport.objects.filter(pk=employee_import.pk, status=EmployeeImport.Status.PREVIEWED).update(
+        status=EmployeeImport.Status.CANCELLED
+    )
+    if not changed:
+        raise ImportAlreadyHandled
+    employee_import.status = EmployeeImport.Status.CANCELLED
+
+
+def employee_import_commit(*, employee_import: EmployeeImport, committed_by: User | None) -> CommitResult:
+    """Re-check the previewed file against the database now and write all of it, or nothing.
+
+    Raises ImportAlreadyHandled when it was imported or cancelled meanwhile, and ImportInvalid
+    (after recording the new errors on the import) when the file no longer passes the checks.
+    """
+    try:
+        with transaction.atomic():
+            # Claim the upload first: a second click, or a second admin, finds nothing left to do.
+            claimed = EmployeeImport.objects.filter(
+                pk=employee_import.pk, status=EmployeeImport.Status.PREVIEWED
+            ).update(status=EmployeeImport.Status.COMMITTED)
+            if not claimed:
+                raise ImportAlreadyHandled
+            plan = check_file(employee_import.content.encode("utf-8"))
+            if not plan.is_valid:
+                raise ImportInvalid(plan)
+            return _commit_plan(employee_import, plan, committed_by)
+    except ImportInvalid as invalid:
+        _apply_plan_summary(employee_import, invalid.plan)
+        employee_import.save()
+        raise
+
+
+def employee_import_run(*, file_name: str, data: bytes) -> tuple[EmployeeImport, CommitResult]:
+    """Check and commit in one go (the command line): the history row and the people, or nothing."""
+    with transaction.atomic():
+        plan = check_file(data)
+        if not plan.is_valid:
+            raise ImportInvalid(plan)
+        employee_import = EmployeeImport(
+            file_name=file_name[:255], content=data.decode("utf-8-sig"), sha256=hashlib.sha256(data).hexdigest()
+        )
+        result = _commit_plan(employee_import, plan, None)
+    return employee_import, result
+
+
+def _commit_plan(employee_import: EmployeeImport, plan: ImportPlan, committed_by: User | None) -> CommitResult:
+    result = write_plan(plan)
+    _apply_plan_summary(employee_import, plan)
+    employee_import.status = EmployeeImport.Status.COMMITTED
+    employee_import.committed_by = committed_by
+    employee_import.committed_at = timezone.now()
+    employee_import.created, employee_import.updated = result.created, result.updated
+    employee_import.save()
+    return result
+
+
+def write_plan(plan: ImportPlan) -> CommitResult:
+    """Write a valid plan with bulk queries: the query count grows with batches, never with rows."""
+    assert plan.is_valid, "only a plan without errors is written"
+    people = plan.snapshot.people
+    now = timezone.now()
+    creates, updates = plan.with_action(CREATE), plan.with_action(UPDATE)
+
+    new_users = [
+        User(email=r.email, full_name=r.full_name, timezone=r.timezone, password=make_password(None)) for r in creates
+    ]
+    User.objects.bulk_create(new_users, batch_size=BATCH)
+    # SQLite (3.35+) and PostgreSQL both hand back the new ids from a bulk insert.
+    user_ids = {email: person.id for email, person in people.items()}
+    user_ids.update((u.email, u.pk) for u in new_users)
+    # Imported people sign in with "forgot password" or single sign-on; the address is the company's own.
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=user_ids[u.email], email=u.email, verified=True, primary=True) for u in new_users],
+        batch_size=BATCH,
+    )
+
+    changed_users, changed_profiles, new_profiles = [], [], []
+    for row in [*creates, *updates]:
+        user_id = user_ids[row.email]
+        manager_id = user_ids[row.manager_email] if row.manager_email else None
+        profile = SkillProfile(
+            user_id=user_id,
+            job_title=row.job_title,
+            department=row.department,
+            seniority=row.seniority,
+            manager_id=manager_id,
+            updated_at=now,
+        )
+        person = people.get(row.email)
+        if person is None or not person.has_profile:
+            new_profiles.append(profile)
+        else:
+            profile.pk = person.profile_id
+            changed_profiles.append(profile)
+        if person is not None and (person.full_name, person.timezone) != (row.full_name, row.timezone):
+            changed_users.append(User(pk=user_id, full_name=row.full_name, timezone=row.timezone))
+    User.objects.bulk_update(changed_users, ["full_name", "timezone"], batch_size=BATCH)
+    SkillProfile.objects.bulk_create(new_profiles, batch_size=BATCH)
+    SkillProfile.objects.bulk_update(
+        changed_profiles,
+        ["job_title", "department", "seniority", "manager_id", "updated_at"],
+        batch_size=BATCH,
+    )
+    _write_skills(plan, creates + updates, user_ids)
+    return CommitResult(
+        created=len(creates), updated=len(updates), unchanged=len(plan.rows) - len(creates) - len(updates)
+    )
+
+
+def _write_skills(plan: ImportPlan, rows: list[PlannedRow], user_ids: dict[str, int]) -> None:
+    """Replace each person's lists by the file's (where it has the column), keeping entries that did not change."""
+    people = plan.snapshot.people
+    offered_new, offered_changed, offered_gone = [], [], []
+    wanted_new, wanted_changed, wanted_gone = [], [], []
+    for row in rows:
+        user_id = user_ids[row.email]
+        person = people.get(row.email)
+        if row.offered is not None:
+            old = person.offered if person else {}
+            ids = person.offered_ids if person else {}
+            offered_gone += [ids[skill] for skill in old.keys() - row.offered.keys()]
+            for skill, level in row.offered.items():
+                if skill not in old:
+                    offered_new.append(OfferedSkill(user_id=user_id, skill_id=skill, level=level))
+                elif old[skill] != level:
+                    offered_changed.append(OfferedSkill(pk=ids[skill], level=level))
+        if row.wanted is not None:
+            old = person.wanted if person else {}
+            ids = person.wanted_ids if person else {}
+            wanted_gone += [ids[skill] for skill in old.keys() - row.wanted.keys()]
+            for skill, (current, target) in row.wanted.items():
+                if skill not in old:
+                    wanted_new.append(
+                        WantedSkill(user_id=user_id, skill_id=skill, current_level=current, target_level=target)
+                    )
+                elif old[skill] != (current, target):
+                    wanted_changed.append(WantedSkill(pk=ids[skill], current_level=current, target_level=target))
+    # Deletions first, so that a skill moving between the lists never meets itself in the other one.
+    for model, gone in ((OfferedSkill, offered_gone), (WantedSkill, wanted_gone)):
+        for start in range(0, len(gone), CHUNK):
+            model.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+    OfferedSkill.objects.bulk_update(offered_changed, ["level"], batch_size=BATCH)
+    WantedSkill.objects.bulk_update(wanted_changed, ["current_level", "target_level"], batch_size=BATCH)
+    OfferedSkill.objects.bulk_create(offered_new, batch_size=BATCH)
+    WantedSkill.objects.bulk_create(wanted_new, batch_size=BATCH)
