@@ -271,3 +271,14 @@ class SkillCategoryForm(forms.ModelForm):
 class RolesForm(forms.Form):
     is_program_admin = forms.BooleanField(required=False, label="Program admin")
     is_leader = forms.BooleanField(required=False, label="Leader")
+
+
+class EmployeeImportForm(forms.Form):
+    """The CSV upload of the employee import; the file's contents are checked by accounts.importing."""
+
+    file = forms.FileField(
+        label="CSV file",
+        allow_empty_file=True,  # accounts.importing explains an empty file better than the generic message
+        help_text="UTF-8 CSV, separated by commas or semicolons.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -15,4 +15,10 @@ urlpatterns = [
     path("manage/skills/categories/new/", views.category_create, name="category_create"),
     path("manage/people/", views.people, name="people"),
     path("manage/people/<int:pk>/roles/", views.roles_edit, name="roles_edit"),
+    path("manage/import/", views.import_upload, name="import_upload"),
+    path("manage/import/template.csv", views.import_template, name="import_template"),
+    path("manage/import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("manage/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("manage/import/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("manage/import/<int:pk>/errors.csv", views.import_errors_csv, name="import_errors_csv"),
 ]

@@ -1,12 +1,18 @@
+import csv
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import importing, selectors, services
 from accounts.forms import (
+    EmployeeImportForm,
     OfferedSkillFormSet,
     ProfileForm,
     RolesForm,
@@ -16,7 +22,7 @@ from accounts.forms import (
     WantedSkillFormSet,
     check_offered_not_wanted,
 )
-from accounts.models import Skill, SkillProfile, User
+from accounts.models import MAX_SKILLS_PER_LIST, EmployeeImport, Skill, SkillProfile, User
 from accounts.permissions import employee_required, program_admin_required
 
 
@@ -162,3 +168,166 @@ def roles_edit(request, pk: int):
             messages.success(request, f"{person.display_name}: {', '.join(person.role_names)}.")
     back = {k: request.POST[k] for k in ("q", "page") if request.POST.get(k)}
     return redirect(reverse("accounts:people") + (f"?{urlencode(back)}" if back else ""))
+
+
+# --- Importing employees -----------------------------------------------------------
+
+# Room for the multipart boundaries and the CSRF field around the file itself.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+IMPORT_ERRORS_SHOWN = 200
+
+
+def _import_upload_page(request, form, *, refusal: str = "", status: int = 200):
+    history = (
+        EmployeeImport.objects.select_related("uploaded_by", "committed_by")
+        .defer("content", "errors", "preview")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "accounts/import_upload.html",
+        {
+            "form": form,
+            "refusal": refusal,
+            "history": history,
+            "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
+            "required_columns": importing.REQUIRED_COLUMNS,
+            "optional_columns": importing.OPTIONAL_COLUMNS,
+            "max_skills": MAX_SKILLS_PER_LIST,
+        },
+        status=status,
+    )
+
+
+@program_admin_required
+@csrf_exempt  # checked by _import_upload below, once the size is known to be acceptable
+def import_upload(request):
+    """Upload a CSV of employees to preview it. A request larger than the limit is refused unread."""
+    if request.method == "POST":
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES:
+            try:
+                importing.check_size(declared)
+            except importing.FileRejected as rejected:
+                return _import_upload_page(request, EmployeeImportForm(), refusal=rejected.message, status=413)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request):
+    form = EmployeeImportForm(request.POST, request.FILES) if request.method == "POST" else EmployeeImportForm()
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            importing.check_size(upload.size)
+            employee_import = importing.employee_import_upload(
+                file_name=upload.name, data=upload.read(), uploaded_by=request.user
+            )
+        except importing.FileRejected as rejected:
+            form.add_error("file", rejected.message)
+        else:
+            return redirect(employee_import)
+    return _import_upload_page(request, form, status=400 if form.errors else 200)
+
+
+@program_admin_required
+def import_template(request):
+    """An example file with every column, to fill in."""
+    example = [
+        [*importing.REQUIRED_COLUMNS, *importing.OPTIONAL_COLUMNS],
+        ["ana.costa@example.com", "Ana Costa", "Finance", "Data Analyst", "2", "laurent.dubois@example.com",
+         "Europe/Lisbon", "SQL:4; Power BI:4", "Public speaking:2>4; Negotiation:1"],
+        ["laurent.dubois@example.com", "Laurent Dubois", "Operations", "Chief Operating Officer", "8", "",
+         "Europe/Paris", "Negotiation:5", "Generative AI tools:1>3"],
+    ]  # fmt: skip
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="twoway-employees-template.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerows([[importing.csv_safe(cell) for cell in line] for line in example])
+    return response
+
+
+@program_admin_required
+def import_detail(request, pk: int):
+    """The preview of an upload (what would change, and every error), or the result once imported."""
+    employee_import = get_object_or_404(
+        EmployeeImport.objects.select_related("uploaded_by", "committed_by").defer("content"), pk=pk
+    )
+    earlier = (
+        EmployeeImport.objects.filter(sha256=employee_import.sha256, status=EmployeeImport.Status.COMMITTED)
+        .exclude(pk=employee_import.pk)
+        .only("pk", "committed_at", "file_name")
+        .order_by("-committed_at")
+        .first()
+    )
+    template = (
+        "accounts/import_result.html"
+        if employee_import.status == EmployeeImport.Status.COMMITTED
+        else "accounts/import_preview.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "import": employee_import,
+            "errors": employee_import.errors[:IMPORT_ERRORS_SHOWN],
+            "errors_hidden": max(0, len(employee_import.errors) - IMPORT_ERRORS_SHOWN),
+            "create": employee_import.preview.get("create", []),
+            "update": employee_import.preview.get("update", []),
+            "ignored_columns": employee_import.preview.get("ignored_columns", []),
+            "earlier": earlier,
+        },
+    )
+
+
+@require_POST
+@program_admin_required
+def import_confirm(request, pk: int):
+    """Import a previewed file: re-checked against the database now, then written all-or-nothing."""
+    employee_import = get_object_or_404(EmployeeImport, pk=pk)
+    try:
+        result = importing.employee_import_commit(employee_import=employee_import, committed_by=request.user)
+    except importing.ImportAlreadyHandled:
+        messages.info(request, "This file was already imported or cancelled; nothing more was done.")
+    except importing.ImportInvalid as invalid:
+        messages.error(
+            request,
+            f"Nothing was imported: since the preview, {len(invalid.plan.errors)} problems appeared "
+            "(someone changed people or the skill catalogue). Fix the file and upload it again.",
+        )
+    except importing.FileRejected as rejected:
+        messages.error(request, f"Nothing was imported: {rejected.message}")
+    else:
+        messages.success(
+            request,
+            f"Imported: {result.created} people created, {result.updated} updated, {result.unchanged} unchanged.",
+        )
+    return redirect(employee_import)
+
+
+@require_POST
+@program_admin_required
+def import_cancel(request, pk: int):
+    employee_import = get_object_or_404(EmployeeImport, pk=pk)
+    try:
+        importing.employee_import_cancel(employee_import=employee_import)
+    except importing.ImportAlreadyHandled:
+        messages.info(request, "This file was already imported or cancelled.")
+    else:
+        messages.success(request, f"The upload of {employee_import.file_name} is cancelled; nothing was imported.")
+    return redirect("accounts:import_upload")
+
+
+@program_admin_required
+def import_errors_csv(request, pk: int):
+    """Every error of an upload as CSV; cells a spreadsheet would run as formulas are escaped."""
+    employee_import = get_object_or_404(EmployeeImport.objects.only("pk", "errors"), pk=pk)
+    # The byte-order mark makes Excel read the file as UTF-8.
+    response = HttpResponse(
+        "\ufeff" + importing.errors_csv(employee_import.errors), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{employee_import.pk}-errors.csv"'
+    return response
