@@ -16,3 +16,17 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_profile_reminder(*, enrollment_id: int, base_url: str) -> bool:
+    """Remind one participant to complete their skill profile; at most once per enrollment per day."""
+    # Imported here: services queue e-mail through this module, so a top-level import would be circular.
+    from mentoring.services import profile_reminder_send
+
+    return profile_reminder_send(enrollment_id=enrollment_id, base_url=base_url)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("programs/", include("mentoring.urls_programs")),
     path("django-admin/", admin.site.urls),
 ]

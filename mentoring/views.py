@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts import selectors as account_selectors
+from mentoring import selectors
 
 
 def home(request):
@@ -14,7 +15,12 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"profile": profile, "completeness": profile.completeness(len(offered), len(wanted))},
+        {
+            "profile": profile,
+            "completeness": profile.completeness(len(offered), len(wanted)),
+            "my_enrollments": selectors.enrollments_for(request.user).exclude(status="withdrawn"),
+            "open_cohorts": list(selectors.cohorts_open_for(request.user)),
+        },
     )
 
 
