@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("programs/", include("mentoring.urls_programs")),
+    path("partnerships/", include("mentoring.urls_partnerships")),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts import selectors as account_selectors
-from mentoring import selectors
+from mentoring import partnership_selectors, selectors
 
 
 def home(request):
@@ -20,6 +20,7 @@ def home(request):
             "completeness": profile.completeness(len(offered), len(wanted)),
             "my_enrollments": selectors.enrollments_for(request.user).exclude(status="withdrawn"),
             "open_cohorts": list(selectors.cohorts_open_for(request.user)),
+            "partnership_cards": partnership_selectors.home_partnerships(request.user),
         },
     )
 

@@ -1,0 +1,250 @@
+"""Reads for the pair's page and the home page, each at a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from accounts.models import OfferedSkill, SkillProfile, User, WantedSkill
+from mentoring.models import (
+    GOALS_PER_PERSON_MAX,
+    Agreement,
+    AgreementSignature,
+    AgreementVersion,
+    Cadence,
+    Goal,
+    Partnership,
+    PartnershipStatus,
+    ResponseTime,
+)
+from mentoring.partnership_services import goal_closing_open
+
+# --- The agreement: who signed what, and what changed -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class AgreementState:
+    agreement: Agreement | None
+    viewer_signed: bool = False
+    partner_signed: bool = False
+    viewer_last_signed: AgreementSignature | None = None
+    partner_last_signed: AgreementSignature | None = None
+    changes_for_viewer: list[Change] = field(default_factory=list)
+
+    @property
+    def fully_signed(self) -> bool:
+        return self.viewer_signed and self.partner_signed
+
+    @property
+    def viewer_must_resign(self) -> bool:
+        """The viewer signed an earlier version, and the current one is different."""
+        return not self.viewer_signed and self.viewer_last_signed is not None
+
+
+def _display(name: str, value: str) -> str:
+    if name == "cadence":
+        return Cadence(value).label if value in Cadence.values else value
+    if name == "response_time":
+        return ResponseTime(value).label if value in ResponseTime.values else value
+    return value
+
+
+def _labels(partnership: Partnership, viewer: User) -> dict[str, str]:
+    def outcomes_label(member: User) -> str:
+        return "Your desired outcomes" if member.pk == viewer.pk else f"{member.display_name}'s desired outcomes"
+
+    return {
+        "cadence": "Meeting cadence",
+        "outcomes_a": outcomes_label(partnership.member_a),
+        "outcomes_b": outcomes_label(partnership.member_b),
+        "channel": "Communication channel",
+        "response_time": "Response time",
+        "boundaries": "Boundaries (topics off limits)",
+        "confidentiality": "Confidentiality pledge",
+    }
+
+
+def agreement_changes(partnership: Partnership, viewer: User, before: dict, after: dict) -> list[Change]:
+    """Field by field, what differs between two snapshots of the agreement, in the page's order."""
+    labels = _labels(partnership, viewer)
+    return [
+        Change(labels[name], _display(name, before.get(name, "")), _display(name, after.get(name, "")))
+        for name in Agreement.SNAPSHOT_FIELDS
+        if before.get(name, "") != after.get(name, "")
+    ]
+
+
+def agreement_state(partnership: Partnership, viewer: User) -> AgreementState:
+    """Signature state for the viewer and their partner. Queries: signatures, and the snapshot the viewer
+    last signed when it is not the current one."""
+    agreement = getattr(partnership, "agreement", None)
+    if agreement is None:
+        return AgreementState(agreement=None)
+    partner = partnership.partner_of(viewer)
+    last: dict[int, AgreementSignature] = {}
+    for signature in AgreementSignature.objects.filter(agreement=agreement).order_by("version", "signed_at"):
+        last[signature.user_id] = signature
+    state = AgreementState(
+        agreement=agreement,
+        viewer_last_signed=last.get(viewer.pk),
+        partner_last_signed=last.get(partner.pk),
+    )
+    state.viewer_signed = bool(state.viewer_last_signed and state.viewer_last_signed.version == agreement.version)
+    state.partner_signed = bool(state.partner_last_signed and state.partner_last_signed.version == agreement.version)
+    if state.viewer_must_resign:
+        signed = AgreementVersion.objects.filter(agreement=agreement, number=state.viewer_last_signed.version).first()
+        if signed is not None:
+            state.changes_for_viewer = agreement_changes(partnership, viewer, signed.snapshot, agreement.snapshot())
+    return state
+
+
+# --- The pair's page -----------------------------------------------------------------------------
+
+
+@dataclass
+class PartnershipPage:
+    partnership: Partnership
+    viewer: User
+    partner: User
+    partner_profile: SkillProfile | None
+    partner_offered: list[OfferedSkill]
+    partner_wanted: list[WantedSkill]
+    agreement: AgreementState
+    my_goals: list[Goal]
+    partner_goals: list[Goal]
+    closing_open: bool
+
+    @property
+    def viewer_teaches(self) -> list[str]:
+        return self.partnership.teaches(self.viewer)
+
+    @property
+    def partner_teaches(self) -> list[str]:
+        return self.partnership.teaches(self.partner)
+
+    @property
+    def can_add_goal(self) -> bool:
+        return self.partnership.status == PartnershipStatus.ACTIVE and len(self.my_goals) < GOALS_PER_PERSON_MAX
+
+    @property
+    def is_active(self) -> bool:
+        return self.partnership.status == PartnershipStatus.ACTIVE
+
+
+def partnership_page(partnership: Partnership, viewer: User) -> PartnershipPage:
+    """Everything the pair's page shows except sessions (the sessions_log app adds those).
+
+    Queries (fixed): 1 partnership with cohort, program, members and agreement; 1 partner's profile;
+    1 partner's offered skills; 1 partner's wanted skills; 1 both partners' goals; 1 signatures and, when the
+    viewer must sign again, 1 snapshot they last signed.
+    """
+    partnership = Partnership.objects.select_related(
+        "cohort", "cohort__program", "member_a", "member_b", "agreement", "agreement__updated_by"
+    ).get(pk=partnership.pk)
+    partner = partnership.partner_of(viewer)
+    goals = list(Goal.objects.filter(partnership=partnership).select_related("skill").order_by("created_at", "pk"))
+    return PartnershipPage(
+        partnership=partnership,
+        viewer=viewer,
+        partner=partner,
+        partner_profile=SkillProfile.objects.select_related("manager").filter(user=partner).first(),
+        partner_offered=list(OfferedSkill.objects.filter(user=partner).select_related("skill").order_by("-level")),
+        partner_wanted=list(WantedSkill.objects.filter(user=partner).select_related("skill").order_by("skill__name")),
+        agreement=agreement_state(partnership, viewer),
+        my_goals=[g for g in goals if g.owner_id == viewer.pk],
+        partner_goals=[g for g in goals if g.owner_id == partner.pk],
+        closing_open=goal_closing_open(partnership),
+    )
+
+
+# --- The home page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextAction:
+    label: str
+    url: str
+
+
+@dataclass
+class PartnershipCard:
+    partnership: Partnership
+    partner: User
+    actions: list[NextAction]
+    waiting_for: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return self.partnership.status == PartnershipStatus.ACTIVE
+
+
+def _signature_exists(*, user: User, of_viewer: bool) -> Exists:
+    signatures = AgreementSignature.objects.filter(agreement__partnership=OuterRef("pk"))
+    signatures = signatures.filter(user=user) if of_viewer else signatures.exclude(user=user)
+    return Exists(signatures.filter(version=F("agreement__version")))
+
+
+def user_partnerships(user: User):
+    """The user's partnerships with what the home page needs to pick next actions, in one query."""
+    goal_count = (
+        Goal.objects.filter(partnership=OuterRef("pk"), owner=user)
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Partnership.objects.for_user(user)
+        .select_related("cohort", "cohort__program", "member_a", "member_b", "agreement")
+        .annotate(
+            viewer_signed=_signature_exists(user=user, of_viewer=True),
+            partner_signed=_signature_exists(user=user, of_viewer=False),
+            viewer_ever_signed=Exists(
+                AgreementSignature.objects.filter(agreement__partnership=OuterRef("pk"), user=user)
+            ),
+            my_goal_count=Coalesce(Subquery(goal_count, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("status", "-cohort__starts_on", "pk")
+    )
+
+
+def _agreement_actions(partnership: Partnership, partner: User) -> tuple[list[NextAction], str]:
+    detail = reverse("partnerships:detail", args=[partnership.pk])
+    if getattr(partnership, "agreement", None) is None:
+        return [NextAction("Write your agreement", reverse("partnerships:agreement_edit", args=[partnership.pk]))], ""
+    if not partnership.viewer_signed:
+        label = "Review the changes and sign the agreement" if partnership.viewer_ever_signed else "Sign the agreement"
+        return [NextAction(label, f"{detail}#agreement")], ""
+    if not partnership.partner_signed:
+        return [], f"Waiting for {partner.display_name} to sign the agreement."
+    return [], ""
+
+
+def home_partnerships(user: User, session_actions=None) -> list[PartnershipCard]:
+    """Each of the user's partnerships with its next actions; active ones first.
+
+    ``session_actions`` maps partnership id to [(label, url), ...] from the sessions_log app, shown after the
+    agreement and goal actions. Queries: 1 (the partnerships with their annotations).
+    """
+    cards = []
+    for partnership in user_partnerships(user):
+        partner = partnership.partner_of(user)
+        actions: list[NextAction] = []
+        waiting = ""
+        if partnership.status == PartnershipStatus.ACTIVE:
+            actions, waiting = _agreement_actions(partnership, partner)
+            if partnership.my_goal_count == 0:
+                actions.append(NextAction("Set your goals", reverse("partnerships:goal_create", args=[partnership.pk])))
+            for label, url in (session_actions or {}).get(partnership.pk, []):
+                actions.append(NextAction(label, url))
+        cards.append(PartnershipCard(partnership=partnership, partner=partner, actions=actions, waiting_for=waiting))
+    return cards
