@@ -29,15 +29,14 @@ MIN_PARTICIPANTS_FOR_MATCHING = 2
 
 
 def cohort_has_published_matches(cohort: Cohort) -> bool:
-    """True once the cohort has published partnerships.
+    """True once the cohort has partnerships: a Partnership row is a published pair.
 
-    Partnerships belong to the matching work: a model with a ForeignKey to Cohort and
-    related_name="partnerships", whose rows are published pairs. Until that model exists
-    a cohort has no published matches.
+    Remembered on the instance, so one page asks the database once; services re-read the cohort
+    under a lock and so always ask afresh.
     """
-    if not hasattr(cohort, "partnerships"):
-        return False
-    return cohort.partnerships.exists()
+    if not hasattr(cohort, "_has_published_matches"):
+        cohort._has_published_matches = cohort.partnerships.exists()
+    return cohort._has_published_matches
 
 
 def cohort_rules_locked(cohort: Cohort) -> bool:
@@ -350,4 +349,16 @@ def cohorts_open_for(user: User, *, today: datetime.date | None = None) -> Query
             my_status=Subquery(own),
         )
         .order_by("enrollment_closes_on", "name")
+    )
+
+
+def invitations_for(user: User) -> QuerySet[Invitation]:
+    """Invitations sent to the person's address for cohorts still enrolling that they have not joined."""
+    joined = Enrollment.objects.current().filter(user=user).values("cohort")
+    return (
+        Invitation.objects.pending()
+        .filter(email__iexact=user.email, cohort__status=CohortStatus.ENROLLING)
+        .exclude(cohort__in=joined)
+        .select_related("cohort", "cohort__program")
+        .order_by("cohort__enrollment_closes_on")
     )

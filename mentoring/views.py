@@ -20,6 +20,7 @@ def home(request):
             "completeness": profile.completeness(len(offered), len(wanted)),
             "my_enrollments": selectors.enrollments_for(request.user).exclude(status="withdrawn"),
             "open_cohorts": list(selectors.cohorts_open_for(request.user)),
+            "invitations": selectors.invitations_for(request.user),
             "partnership_cards": partnership_selectors.home_partnerships(request.user),
         },
     )

@@ -294,6 +294,7 @@ def my_programs(request):
         {
             "enrollments": selectors.enrollments_for(request.user),
             "open_cohorts": selectors.cohorts_open_for(request.user),
+            "invitations": selectors.invitations_for(request.user),
         },
     )
 

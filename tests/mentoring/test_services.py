@@ -11,6 +11,7 @@ from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
     InvitationFactory,
+    PartnershipFactory,
     ProgramAdminFactory,
     ProgramFactory,
     UserFactory,
@@ -160,17 +161,17 @@ def test_activating_without_published_matches_is_refused():
     assert cohort.status == CohortStatus.MATCHING
 
 
-def test_activating_with_published_matches_succeeds(monkeypatch):
+def test_activating_with_published_matches_succeeds():
     cohort = CohortFactory(status="matching")
-    monkeypatch.setattr(selectors, "cohort_has_published_matches", lambda c: c.pk == cohort.pk)
+    PartnershipFactory(cohort=cohort)
     assert services.cohort_activate(cohort=cohort).status == CohortStatus.ACTIVE
 
 
-def test_enrollment_cannot_reopen_once_matches_are_published(monkeypatch):
+def test_enrollment_cannot_reopen_once_matches_are_published():
     cohort = CohortFactory(status="matching")
     services.cohort_transition(cohort=cohort, to="enrolling")  # allowed while nothing is published
     cohort = CohortFactory(status="matching")
-    monkeypatch.setattr(selectors, "cohort_has_published_matches", lambda c: True)
+    PartnershipFactory(cohort=cohort)
     with pytest.raises(ValidationError) as error:
         services.cohort_transition(cohort=cohort, to="enrolling")
     assert "already published" in messages_of(error)
@@ -205,9 +206,9 @@ def test_rules_are_editable_until_matches_are_published(status):
     assert cohort.same_department == "forbidden"
 
 
-def test_editing_matching_rules_after_matches_are_published_is_refused(monkeypatch):
+def test_editing_matching_rules_after_matches_are_published_is_refused():
     cohort = CohortFactory(status="matching")
-    monkeypatch.setattr(selectors, "cohort_has_published_matches", lambda c: True)
+    PartnershipFactory(cohort=cohort)
     with pytest.raises(ValidationError) as error:
         services.cohort_update(
             cohort=cohort, data={"reciprocity_required": False, "session_length_minutes": 90}, base_url=BASE
