@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.importing.reading import FileRejected, read_table
@@ -208,13 +208,9 @@ def write_plan(plan: ImportPlan) -> CommitResult:
             changed_profiles.append(profile)
         if person is not None and (person.full_name, person.timezone) != (row.full_name, row.timezone):
             changed_users.append(User(pk=user_id, full_name=row.full_name, timezone=row.timezone))
-    User.objects.bulk_update(changed_users, ["full_name", "timezone"], batch_size=BATCH)
+    _bulk_set(User, ["full_name", "timezone"], changed_users)
     SkillProfile.objects.bulk_create(new_profiles, batch_size=BATCH)
-    SkillProfile.objects.bulk_update(
-        changed_profiles,
-        ["job_title", "department", "seniority", "manager_id", "updated_at"],
-        batch_size=BATCH,
-    )
+    _bulk_set(SkillProfile, ["job_title", "department", "seniority", "manager", "updated_at"], changed_profiles)
     _write_skills(plan, creates + updates, user_ids)
     return CommitResult(
         created=len(creates), updated=len(updates), unchanged=len(plan.rows) - len(creates) - len(updates)
@@ -253,7 +249,41 @@ def _write_skills(plan: ImportPlan, rows: list[PlannedRow], user_ids: dict[str, 
     for model, gone in ((OfferedSkill, offered_gone), (WantedSkill, wanted_gone)):
         for start in range(0, len(gone), CHUNK):
             model.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
-    OfferedSkill.objects.bulk_update(offered_changed, ["level"], batch_size=BATCH)
-    WantedSkill.objects.bulk_update(wanted_changed, ["current_level", "target_level"], batch_size=BATCH)
+    _bulk_set(OfferedSkill, ["level"], offered_changed)
+    _bulk_set(WantedSkill, ["current_level", "target_level"], wanted_changed)
     OfferedSkill.objects.bulk_create(offered_new, batch_size=BATCH)
     WantedSkill.objects.bulk_create(wanted_new, batch_size=BATCH)
+
+
+def _bulk_set(model, field_names: list[str], objs: list) -> None:
+    """Set ``field_names`` on many rows by primary key: UPDATE … FROM (VALUES …), one statement per batch.
+
+    Django's bulk_update builds a CASE expression per row and field; for 10,000 profiles that took
+    over ten seconds, this takes well under one. SQLite (3.33+) and PostgreSQL both run it.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
+    columns = [qn(f.column) for f in fields]
+    if connection.vendor == "postgresql":
+        # VALUES columns arrive untyped (a column of NULLs would be text): cast each to its column's type.
+        sources = [f"CAST(v.{c} AS {f.cast_db_type(connection)})" for f, c in zip(fields, columns, strict=True)]
+    else:
+        sources = [f"v.{c}" for c in columns]  # SQLite stores by the column's own affinity
+    table = qn(meta.db_table)
+    assignments = ", ".join(f"{c} = {src}" for c, src in zip(columns[1:], sources[1:], strict=True))
+    per_batch = max(1, min(BATCH, (connection.features.max_query_params or 10_000) // len(fields)))
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_batch):
+            batch = objs[start : start + per_batch]
+            params = [
+                field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in batch for field in fields
+            ]
+            cursor.execute(
+                f"WITH v ({', '.join(columns)}) AS (VALUES {', '.join([placeholder] * len(batch))}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{columns[0]} = {sources[0]}",
+                params,
+            )

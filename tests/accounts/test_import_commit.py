@@ -113,6 +113,27 @@ def test_existing_person_is_updated_and_their_skill_lists_replaced():
     assert ana.has_usable_password()  # existing people keep their password
 
 
+def test_update_can_clear_a_manager_and_change_wanted_levels_of_many_people():
+    boss = UserFactory(email=BEN)
+    speaking = Skill.objects.get(name="Public speaking")
+    emails = [f"p{i}@northwind.example" for i in range(30)]
+    for email in emails:
+        user = UserFactory(email=email, full_name="Old", timezone="UTC")
+        SkillProfileFactory(user=user, manager=boss, seniority=2)
+        WantedSkillFactory(user=user, skill=speaking, current_level=1, target_level=2)
+    before = dict(SkillProfile.objects.filter(user__email__in=emails).values_list("user__email", "updated_at"))
+
+    result = commit(upload([person(email, seniority="5", wanted_skills="Public speaking:3>5") for email in emails]))
+    assert result.updated == 30
+    profiles = SkillProfile.objects.filter(user__email__in=emails).select_related("user")
+    assert {(p.manager_id, p.seniority, p.user.timezone) for p in profiles} == {(None, 5, "Europe/Berlin")}
+    assert {p.user.full_name for p in profiles} == {email.split("@")[0].title() for email in emails}
+    assert all(p.updated_at > before[p.user.email] for p in profiles)
+    assert set(WantedSkill.objects.filter(user__email__in=emails).values_list("current_level", "target_level")) == {
+        (3, 5)
+    }
+
+
 def test_skill_lists_are_left_alone_when_the_file_has_no_skill_columns():
     ana = UserFactory(email=ANA)
     OfferedSkillFactory(user=ana, skill=Skill.objects.get(name="Python"), level=3)
