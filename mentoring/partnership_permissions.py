@@ -46,9 +46,16 @@ def can_close_goal(user: User, goal: Goal) -> bool:
 
 
 def partnership_for_member_or_404(user: User, pk: int) -> Partnership:
-    """The partnership if ``user`` is in it; anyone else gets a 404, so no one learns which pairs exist."""
+    """The partnership (with cohort, program, members and agreement) if ``user`` is in it.
+
+    Anyone else gets a 404, so no one learns which pairs exist.
+    """
     partnership = (
-        Partnership.objects.select_related("cohort", "cohort__program", "member_a", "member_b").filter(pk=pk).first()
+        Partnership.objects.select_related(
+            "cohort", "cohort__program", "member_a", "member_b", "agreement", "agreement__updated_by"
+        )
+        .filter(pk=pk)
+        .first()
     )
     if partnership is None or not can_view_partnership(user, partnership):
         raise Http404("No such partnership.")

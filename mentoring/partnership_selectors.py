@@ -144,13 +144,10 @@ class PartnershipPage:
 def partnership_page(partnership: Partnership, viewer: User) -> PartnershipPage:
     """Everything the pair's page shows except sessions (the sessions_log app adds those).
 
-    Queries (fixed): 1 partnership with cohort, program, members and agreement; 1 partner's profile;
-    1 partner's offered skills; 1 partner's wanted skills; 1 both partners' goals; 1 signatures and, when the
-    viewer must sign again, 1 snapshot they last signed.
+    Takes the partnership as `partnership_for_member_or_404` loads it (cohort, program, members and agreement
+    joined). Queries (fixed): 1 partner's profile; 1 partner's offered skills; 1 partner's wanted skills;
+    1 both partners' goals; 1 signatures and, when the viewer must sign again, 1 snapshot they last signed.
     """
-    partnership = Partnership.objects.select_related(
-        "cohort", "cohort__program", "member_a", "member_b", "agreement", "agreement__updated_by"
-    ).get(pk=partnership.pk)
     partner = partnership.partner_of(viewer)
     goals = list(Goal.objects.filter(partnership=partnership).select_related("skill").order_by("created_at", "pk"))
     return PartnershipPage(

@@ -137,7 +137,7 @@ def partnership_end(request, pk: int):
     partnership = partnership_for_member_or_404(request.user, pk)
     if not can_edit_agreement(request.user, partnership):
         raise PermissionDenied
-    form = PartnershipEndForm(request.POST or None)
+    form = PartnershipEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.partnership_end(partnership=partnership, ended_by=request.user, reason=form.cleaned_data["reason"])
@@ -170,7 +170,7 @@ def goal_create(request, pk: int):
     if not can_edit_agreement(request.user, partnership):
         raise PermissionDenied
     existing = Goal.objects.filter(partnership=partnership, owner=request.user).count()
-    form = GoalForm(request.POST or None, owner=request.user, existing_count=existing)
+    form = GoalForm(request.POST if request.method == "POST" else None, owner=request.user, existing_count=existing)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_create(partnership=partnership, owner=request.user, **form.cleaned_data)
@@ -193,7 +193,7 @@ def goal_edit(request, pk: int):
     if goal.is_closed:
         raise PermissionDenied
     initial = {"title": goal.title, "skill": goal.skill_id, "notes": goal.notes, "progress": goal.progress}
-    form = GoalForm(request.POST or None, owner=request.user, initial=initial)
+    form = GoalForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(goal=goal, by=request.user, data=form.cleaned_data)
@@ -257,7 +257,7 @@ def goal_close(request, pk: int):
     goal = goal_for_member_or_404(request.user, pk)
     if not can_close_goal(request.user, goal):
         raise PermissionDenied
-    form = GoalCloseForm(request.POST or None)
+    form = GoalCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_close(goal=goal, by=request.user, outcome=form.cleaned_data["outcome"])

@@ -40,7 +40,7 @@ def pair():
 
 
 def test_first_save_creates_version_one_signed_by_the_writer(pair):
-    partnership, ana, ben = pair
+    partnership, ana, _ben = pair
     agreement = agreement_save(partnership=partnership, editor=ana, data=_data())
     assert agreement.version == 1
     assert agreement.outcomes_a == "Build a dashboard on my own." and agreement.outcomes_b == ""
@@ -128,7 +128,7 @@ def test_an_edit_based_on_an_old_version_is_refused(pair):
 
 
 def test_signing_a_version_other_than_the_current_one_is_refused(pair):
-    partnership, ana, ben = pair
+    partnership, _ana, ben = pair
     AgreementFactory(partnership=partnership, version=3)
     with pytest.raises(ValidationError, match="changed while you were reading"):
         agreement_sign(partnership=partnership, user=ben, version=2, accept_pledge=True)

@@ -1,0 +1,198 @@
+"""The pair's page and the home page: what each partner sees, and at a fixed number of queries."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Skill
+from mentoring.models import AgreementSignature, AgreementVersion
+from tests.factories import (
+    ActiveCohortFactory,
+    AgreementFactory,
+    GoalFactory,
+    OfferedSkillFactory,
+    PartnershipFactory,
+    SkillFactory,
+    SkillProfileFactory,
+    UserFactory,
+    WantedSkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    ana, ben = UserFactory(full_name="Ana Costa"), UserFactory(full_name="Ben Okafor")
+    partnership = PartnershipFactory(member_a=ana, member_b=ben, a_teaches_b=["Power BI"], b_teaches_a=["Negotiation"])
+    if partnership.member_a != ana:  # keep the names readable whatever ids the users got
+        ana, ben = ben, ana
+    return partnership, ana, ben
+
+
+def _page(client, partnership, viewer):
+    client.force_login(viewer)
+    return client.get(reverse("partnerships:detail", args=[partnership.pk]))
+
+
+def test_the_page_shows_the_partners_profile_and_what_each_teaches_the_other(client, pair):
+    partnership, ana, ben = pair
+    SkillProfileFactory(user=ben, job_title="Sales Director", department="Sales")
+    OfferedSkillFactory(user=ben, skill=Skill.objects.get(name="Negotiation"), level=5)
+    WantedSkillFactory(user=ben, skill=Skill.objects.get(name="Power BI"))
+    body = _page(client, partnership, ana).content.decode()
+    assert "You and Ben Okafor" in body and "Sales Director" in body
+    you_teach = body.split("You teach Ben Okafor")[1].split("</ul>")[0]
+    they_teach = body.split("Ben Okafor teaches you")[1].split("</ul>")[0]
+    assert "Power BI" in you_teach and "Negotiation" in they_teach
+    assert "Wants to learn" in body
+
+
+def test_without_an_agreement_the_page_asks_to_write_one(client, pair):
+    partnership, ana, _ben = pair
+    body = _page(client, partnership, ana).content.decode()
+    assert "Write the agreement" in body
+    assert reverse("partnerships:agreement_edit", args=[partnership.pk]) in body
+
+
+def test_the_page_keeps_asking_until_the_viewer_has_signed(client, pair):
+    partnership, ana, ben = pair
+    AgreementFactory(partnership=partnership, signed_by=[ben])
+    body = _page(client, partnership, ana).content.decode()
+    assert "You have not signed the agreement yet." in body
+    assert "Ben Okafor signed this version" in body
+
+
+def test_once_both_signed_the_page_stops_asking(client, pair):
+    partnership, ana, ben = pair
+    AgreementFactory(partnership=partnership, signed_by=[ana, ben])
+    body = _page(client, partnership, ana).content.decode()
+    assert 'data-testid="agreement-nudge"' not in body
+    assert 'data-testid="sign-form"' not in body
+
+
+def test_the_page_shows_both_partners_goals_with_progress(client, pair):
+    partnership, ana, ben = pair
+    GoalFactory(partnership=partnership, owner=ana, title="Lead a negotiation", progress=40)
+    GoalFactory(partnership=partnership, owner=ben, title="Build a dashboard", progress=65)
+    body = _page(client, partnership, ana).content.decode()
+    mine = body.split('data-testid="my-goals"')[1].split('data-testid="partner-goals"')[0]
+    theirs = body.split('data-testid="partner-goals"')[1]
+    assert "Lead a negotiation" in mine and 'aria-valuenow="40"' in mine and "Mark achieved" in mine
+    assert "Build a dashboard" in theirs and 'aria-valuenow="65"' in theirs and "Mark achieved" not in theirs
+
+
+def _many_versions(partnership, ana, ben, count):
+    """An agreement edited `count` times, each version signed by both, then changed once more by Ben."""
+    agreement = AgreementFactory(partnership=partnership, version=1, signed_by=[ana, ben])
+    for number in range(2, count + 1):
+        AgreementVersion.objects.create(agreement=agreement, number=number, snapshot=agreement.snapshot())
+        AgreementSignature.objects.bulk_create(
+            [AgreementSignature(agreement=agreement, user=u, version=number) for u in (ana, ben)]
+        )
+    agreement.version, agreement.channel = count + 1, "Slack"
+    agreement.save()
+    AgreementVersion.objects.create(agreement=agreement, number=count + 1, snapshot=agreement.snapshot())
+    AgreementSignature.objects.create(agreement=agreement, user=ben, version=count + 1)
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_the_pair_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries, pair, size):
+    partnership, ana, ben = pair
+    _many_versions(partnership, ana, ben, 3 * size)
+    for owner in (ana, ben):
+        GoalFactory.create_batch(min(5, size), partnership=partnership, owner=owner, skill=SkillFactory())
+    for _ in range(size):
+        OfferedSkillFactory(user=ben)
+        WantedSkillFactory(user=ben)
+    client.force_login(ana)
+    url = reverse("partnerships:detail", args=[partnership.pk])
+    # session, user, partnership (cohort, program, members, agreement joined), goals (skill joined),
+    # partner's profile, offered skills, wanted skills, signatures, the snapshot Ana last signed
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert "What changed since you signed version" in response.content.decode()
+
+
+# --- Home page ------------------------------------------------------------------------------------
+
+
+def _actions(body: str) -> list[str]:
+    cards = body.split('data-testid="partnership-card"')[1:]
+    return [" | ".join(re.findall(r'class="btn btn-sm[^"]*" href="[^"]*">([^<]+)</a>', card)) for card in cards]
+
+
+def test_home_lists_every_partnership_across_cohorts_with_its_next_action(client):
+    me = UserFactory(full_name="Mia Me")
+    no_agreement = PartnershipFactory(member_a=me, member_b=UserFactory(full_name="Nico None"))
+    unsigned = PartnershipFactory(member_a=me, member_b=UserFactory(full_name="Uma Unsigned"))
+    AgreementFactory(partnership=unsigned, signed_by=[unsigned.partner_of(me)])
+    GoalFactory(partnership=unsigned, owner=me)
+    changed = PartnershipFactory(member_a=me, member_b=UserFactory(full_name="Carl Changed"))
+    agreement = AgreementFactory(partnership=changed, signed_by=[me])
+    agreement.version = 2
+    agreement.save()
+    GoalFactory(partnership=changed, owner=me)
+    waiting = PartnershipFactory(member_a=me, member_b=UserFactory(full_name="Wes Waiting"))
+    AgreementFactory(partnership=waiting, signed_by=[me])
+    GoalFactory(partnership=waiting, owner=me)
+    ended = PartnershipFactory(
+        member_a=me, member_b=UserFactory(full_name="Eve Ended"), status="ended", ended_at=timezone.now()
+    )
+    assert len({p.cohort_id for p in (no_agreement, unsigned, changed, waiting, ended)}) == 5
+
+    client.force_login(me)
+    body = client.get(reverse("home")).content.decode()
+    cards = dict(zip(_names(body), _actions(body), strict=True))
+    assert cards["Nico None"] == "Write your agreement | Set your goals"
+    assert cards["Uma Unsigned"] == "Sign the agreement"
+    assert cards["Carl Changed"] == "Review the changes and sign the agreement"
+    assert cards["Wes Waiting"] == ""
+    assert cards["Eve Ended"] == ""
+    assert "Waiting for Wes Waiting to sign the agreement." in body
+    assert list(cards)[-1] == "Eve Ended"  # ended partnerships come last
+
+
+def _names(body: str) -> list[str]:
+    return re.findall(r">You and ([^<]+)</a></h3>", body)
+
+
+def test_home_shows_nothing_about_partnerships_to_someone_without_one(client, employee):
+    client.force_login(employee)
+    assert 'data-testid="home-partnerships"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_partnerships(
+    client, django_assert_num_queries, count
+):
+    me = UserFactory()
+    for index in range(count):
+        partnership = PartnershipFactory(member_a=me, cohort=ActiveCohortFactory())
+        AgreementFactory(partnership=partnership, signed_by=[me] if index % 2 else [])
+        GoalFactory.create_batch(2, partnership=partnership, owner=me)
+    client.force_login(me)
+    # session, user, profile, offered and wanted skills, open cohorts, the partnerships (with signature
+    # and goal-count annotations), and the enrollments and invitations the programs card lists
+    with django_assert_num_queries(9):
+        response = client.get(reverse("home"))
+    assert len(_names(response.content.decode())) == count
+
+
+def test_home_page_links_each_card_to_the_pair_page(client, pair):
+    partnership, ana, _ben = pair
+    client.force_login(ana)
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("partnerships:detail", args=[partnership.pk]) in body
+    assert partnership.cohort.program.name in body
+
+
+def test_cohort_end_date_does_not_matter_for_the_home_page(client, pair):
+    partnership, ana, _ben = pair
+    partnership.cohort.ends_on = timezone.localdate() + datetime.timedelta(days=2)
+    partnership.cohort.save()
+    client.force_login(ana)
+    assert client.get(reverse("home")).status_code == 200
