@@ -10,5 +10,6 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("programs/", include("mentoring.urls_programs")),
     path("partnerships/", include("mentoring.urls_partnerships")),
+    path("sessions/", include("sessions_log.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -241,3 +241,77 @@ class GoalFactory(factory.django.DjangoModelFactory):
     owner = factory.LazyAttribute(lambda o: o.partnership.member_a)
     title = factory.Sequence(lambda n: f"Goal {n}: run my own analysis")
     progress = 20
+
+
+# --- Sessions, halves, notes and check-ins (sessions_log) ------------------------------------------
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An accepted session tomorrow with its two equal halves; member A mentors first unless told otherwise.
+
+    `held=True` makes it a held session three days ago. `halves=(m1, m2)` sets the logged minutes of the halves
+    (held sessions default to the planned minutes); `halves__first_mentor=user` picks who mentors first.
+    """
+
+    class Meta:
+        model = "sessions_log.Session"
+        skip_postgeneration_save = True
+
+    class Params:
+        held = factory.Trait(
+            status="held",
+            start=factory.LazyFunction(lambda: _now().replace(second=0, microsecond=0) - datetime.timedelta(days=3)),
+        )
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    proposed_by = factory.LazyAttribute(lambda o: o.partnership.member_a)
+    start = factory.LazyFunction(lambda: _now().replace(second=0, microsecond=0) + datetime.timedelta(days=1))
+    end = factory.LazyAttribute(
+        lambda o: o.start + datetime.timedelta(minutes=o.partnership.cohort.session_length_minutes)
+    )
+    location = "Room 4.12"
+    status = "accepted"
+
+    @factory.post_generation
+    def halves(obj, create, extracted, first_mentor=None, **kwargs):
+        if not create:
+            return
+        from sessions_log.models import SessionHalf
+
+        first = first_mentor or obj.partnership.member_a
+        second = obj.partnership.partner_of(first)
+        planned = obj.duration_minutes // 2
+        actual = list(extracted) if extracted else ([planned, planned] if obj.status == "held" else [None, None])
+        SessionHalf.objects.bulk_create(
+            [
+                SessionHalf(
+                    session=obj, order=1, mentor=first, mentee=second, planned_minutes=planned, actual_minutes=actual[0]
+                ),
+                SessionHalf(
+                    session=obj, order=2, mentor=second, mentee=first, planned_minutes=planned, actual_minutes=actual[1]
+                ),
+            ]
+        )
+
+
+class SessionNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sessions_log.SessionNote"
+
+    session = factory.SubFactory(SessionFactory)
+    author = factory.LazyAttribute(lambda o: o.session.partnership.member_a)
+    text = factory.Sequence(lambda n: f"Private note {n}: we talked about pivot tables")
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """Member A's check-in on a held session, unless `author` is given."""
+
+    class Meta:
+        model = "sessions_log.CheckIn"
+
+    session = factory.SubFactory(SessionFactory, held=True)
+    author = factory.LazyAttribute(lambda o: o.session.partnership.member_a)
+    usefulness = 4
+    learned = "How to read a pivot table."
+    taught = "How to open a negotiation."
+    next_time = "Bring real examples."

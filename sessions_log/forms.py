@@ -1,0 +1,227 @@
+"""Forms for sessions: times are entered in the viewer's own time zone and turned into UTC here."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Skill, User
+from sessions_log.models import CheckIn, NoShow, NotHeldReason, Session
+from sessions_log.services import local_to_utc, user_zone
+
+
+class SessionTimeForm(forms.Form):
+    """A date and a time in the viewer's own time zone; ``cleaned_data["start"]`` is the UTC instant."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        zone = user_zone(viewer).key
+        self.fields["time"].help_text = f"In your time zone, {zone}."
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("date"), cleaned.get("time")
+        if day is None or time is None:
+            return cleaned
+        try:
+            start = local_to_utc(day, time, user_zone(self.viewer).key)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+            return cleaned
+        if start <= timezone.now():
+            self.add_error("date", "That time is in the past. Pick a date and time that are still to come.")
+            return cleaned
+        cleaned["start"] = start
+        return cleaned
+
+    def set_initial_start(self, session: Session) -> None:
+        local = timezone.localtime(session.start, user_zone(self.viewer))
+        self.initial.setdefault("date", local.date())
+        self.initial.setdefault("time", local.time())
+
+
+class SessionProposeForm(SessionTimeForm):
+    location = forms.CharField(
+        label="Place or video link",
+        max_length=300,
+        help_text="A meeting room, a café, or the link to a video call.",
+    )
+    agenda = forms.CharField(
+        label="Agenda (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you would like to cover. Each of you picks the topic of the half you are mentee in.",
+    )
+
+
+class SessionOtherTimeForm(SessionTimeForm):
+    location = forms.CharField(label="Place or video link", max_length=300)
+    note = forms.CharField(
+        label="Note for your partner (optional)",
+        required=False,
+        max_length=300,
+        help_text="e.g. why this time suits you better.",
+    )
+
+
+class SessionRescheduleForm(SessionTimeForm):
+    location = forms.CharField(label="Place or video link", max_length=300)
+    reason = forms.CharField(label="Why are you moving it?", max_length=300)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, help_text="Your partner will see this.")
+
+
+class SessionLogForm(forms.Form):
+    HELD, NOT_HELD = "held", "not_held"
+
+    outcome = forms.ChoiceField(
+        label="Did the session take place?",
+        choices=[(HELD, "Yes, we met"), (NOT_HELD, "No, it did not take place")],
+        widget=forms.RadioSelect,
+    )
+    first_half_minutes = forms.IntegerField(label="Minutes of the first half", required=False)
+    second_half_minutes = forms.IntegerField(label="Minutes of the second half", required=False)
+    not_held_reason = forms.ChoiceField(label="Why not?", choices=[("", "—"), *NotHeldReason.choices], required=False)
+    no_show = forms.ChoiceField(label="Who did not come?", choices=[("", "—")], required=False)
+
+    def __init__(self, *args, session: Session, halves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        p = session.partnership
+        self.fields["no_show"].choices = [
+            ("", "—"),
+            (NoShow.MEMBER_A, p.member_a.display_name),
+            (NoShow.MEMBER_B, p.member_b.display_name),
+            (NoShow.BOTH, "Neither of us"),
+        ]
+        for name, half in zip(("first_half_minutes", "second_half_minutes"), halves, strict=True):
+            field = self.fields[name]
+            field.label = f"{half.get_order_display()}: {half.mentor.display_name} mentors {half.mentee.display_name}"
+            field.help_text = f"Minutes; planned {half.planned_minutes}."
+            self.initial.setdefault(
+                name, half.actual_minutes if half.actual_minutes is not None else half.planned_minutes
+            )
+        if session.status == "held":
+            self.initial.setdefault("outcome", self.HELD)
+        elif session.status == "not_held":
+            self.initial.setdefault("outcome", self.NOT_HELD)
+            self.initial.setdefault("not_held_reason", session.not_held_reason)
+            self.initial.setdefault("no_show", session.no_show)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == self.HELD:
+            for name in ("first_half_minutes", "second_half_minutes"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, "Give the minutes of this half (0 if it did not happen).")
+        elif cleaned.get("outcome") == self.NOT_HELD:
+            if not cleaned.get("not_held_reason"):
+                self.add_error("not_held_reason", "Say why the session did not take place.")
+            elif cleaned["not_held_reason"] == NotHeldReason.NO_SHOW and not cleaned.get("no_show"):
+                self.add_error("no_show", "Say who did not come.")
+        return cleaned
+
+    @property
+    def minutes(self) -> list[int]:
+        return [self.cleaned_data["first_half_minutes"], self.cleaned_data["second_half_minutes"]]
+
+
+class TopicForm(forms.Form):
+    topic_skill = forms.ModelChoiceField(
+        label="One of the skills you want to learn",
+        queryset=Skill.objects.none(),
+        required=False,
+        empty_label="— none —",
+    )
+    topic = forms.CharField(
+        label="Or in your own words", max_length=200, required=False, help_text="e.g. How to read a P&L statement."
+    )
+
+    def __init__(self, *args, suggestions: list[Skill], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic_skill"].queryset = Skill.objects.filter(pk__in=[s.pk for s in suggestions]).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("topic_skill") and not (cleaned.get("topic") or "").strip():
+            raise ValidationError("Pick one of your skills or write a topic.")
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Your note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only you and your partner can ever read it. Leave it empty to delete your note.",
+    )
+
+
+class CheckInForm(forms.Form):
+    """The check-in questions, plus one progress field (0-100 %) per open goal of the author."""
+
+    FIELDS = ("usefulness", "learned", "taught", "next_time", "contact_requested", "shared_with_program_team")
+
+    usefulness = forms.TypedChoiceField(
+        label="How useful was the session?",
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 = not useful, 5 = very useful. Ratings are only reported as totals.",
+    )
+    learned = forms.CharField(
+        label="What I learned", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    taught = forms.CharField(
+        label="What I taught", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_time = forms.CharField(
+        label="What would make the next one better",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_requested = forms.BooleanField(
+        label="I would like the program team to contact me",
+        required=False,
+        help_text="Only the program team sees this; your partner does not.",
+    )
+    shared_with_program_team = forms.BooleanField(
+        label="Share my written answers with the program team",
+        required=False,
+        help_text="Otherwise they stay with you: not even your partner reads them.",
+    )
+
+    def __init__(self, *args, goals=(), instance: CheckIn | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {name: getattr(instance, name) for name in self.FIELDS})
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        previous = {}
+        if instance is not None:
+            previous = {r.goal_id: r.progress for r in instance.goal_progress.all()}
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
+                label=f"Progress toward “{goal.title}” (%)",
+                min_value=0,
+                max_value=100,
+                initial=previous.get(goal.pk, goal.progress),
+                widget=forms.NumberInput(attrs={"step": 5}),
+            )
+
+    @property
+    def goal_progress(self) -> dict[int, int]:
+        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
+
+    @property
+    def answers(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}

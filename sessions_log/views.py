@@ -1,0 +1,420 @@
+"""Pages for sessions. Each view fetches what the viewer may see (404 for anyone else), calls one service, and
+redirects or renders. Refusals come back as messages next to the form, with nothing written."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import employee_required, program_admin_required
+from mentoring.models import Cohort
+from sessions_log import calendar as ical
+from sessions_log import permissions, selectors, services
+from sessions_log.forms import (
+    CheckInForm,
+    NoteForm,
+    ReasonForm,
+    SessionLogForm,
+    SessionOtherTimeForm,
+    SessionProposeForm,
+    SessionRescheduleForm,
+    TopicForm,
+)
+from sessions_log.models import SessionHalf
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _add_error(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it is about, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        form.add_error(None, error)
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_page(request, *, form, session=None, title: str, intro: str = "", submit: str, status: int = 200, **extra):
+    context = {"form": form, "session": session, "title": title, "intro": intro, "submit": submit, **extra}
+    return render(request, "sessions_log/session_form.html", context, status=status)
+
+
+# --- Scheduling -----------------------------------------------------------------------------------
+
+
+@employee_required
+def session_propose(request, partnership_id: int):
+    """The two partners of an active partnership: propose a session (time in their own time zone)."""
+    partnership = permissions.partnership_for_member(request.user, partnership_id)
+    if not permissions.can_propose_session(request.user, partnership):
+        messages.error(request, "This partnership has ended: no new sessions can be scheduled.")
+        return redirect("sessions_log:partnership_sessions", partnership.pk)
+    partner = partnership.partner_of(request.user)
+    form = SessionProposeForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_propose(
+                partnership=partnership,
+                proposed_by=request.user,
+                start=form.cleaned_data["start"],
+                location=form.cleaned_data["location"],
+                agenda=form.cleaned_data["agenda"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request, f"Proposed. {partner.display_name} gets an e-mail to accept it or suggest another time."
+            )
+            return redirect(session)
+    minutes = partnership.cohort.session_length_minutes
+    return _form_page(
+        request,
+        form=form,
+        title=f"Propose a session with {partner.display_name}",
+        intro=f"Sessions last {minutes} minutes: {minutes // 2} for each of you to mentor the other.",
+        submit="Propose this time",
+        status=400 if request.method == "POST" else 200,
+        back_url=selectors.partnership_back_url(partnership),
+    )
+
+
+@employee_required
+def session_detail(request, pk: int):
+    """The two partners: the session, its halves and topics, the pair's private notes and what to do next."""
+    session = permissions.session_for(request.user, pk)
+    page = selectors.session_page(session, request.user)
+    return render(
+        request,
+        "sessions_log/session_detail.html",
+        {
+            "page": page,
+            "session": session,
+            "partner": page.partner,
+            "back_url": selectors.partnership_back_url(session.partnership),
+            "decline_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+@employee_required
+def session_accept(request, pk: int):
+    """The partner who did not propose the time: accept it (both get a calendar invitation)."""
+    session = permissions.session_for(request.user, pk)
+    try:
+        services.session_accept(session=session, by=request.user, base_url=_base_url(request))
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, "Accepted. The calendar invitation is on its way to both of you.")
+    return redirect(session)
+
+
+def _reason_view(request, pk: int, *, service, title: str, intro: str, submit: str, done: str):
+    session = permissions.session_for(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(session=session, by=request.user, reason=form.cleaned_data["reason"], base_url=_base_url(request))
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(session)
+    return _form_page(
+        request,
+        form=form,
+        session=session,
+        title=title,
+        intro=intro,
+        submit=submit,
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+    )
+
+
+@employee_required
+def session_decline(request, pk: int):
+    """The partner who did not propose the time: decline it with a reason."""
+    return _reason_view(
+        request,
+        pk,
+        service=services.session_decline,
+        title="Decline this time",
+        intro="Your partner sees your reason. You can also propose another time instead.",
+        submit="Decline",
+        done="Declined. Your partner gets an e-mail with your reason.",
+    )
+
+
+@employee_required
+def session_cancel(request, pk: int):
+    """Either partner: cancel a session that has not started, with a reason."""
+    return _reason_view(
+        request,
+        pk,
+        service=services.session_cancel,
+        title="Cancel this session",
+        intro="Your partner sees your reason. Calendars that hold the session get a cancellation.",
+        submit="Cancel the session",
+        done="Cancelled. Your partner has been told.",
+    )
+
+
+@employee_required
+def session_other_time(request, pk: int):
+    """Either partner, while a time is proposed: propose another time (the other partner then answers)."""
+    session = permissions.session_for(request.user, pk)
+    form = SessionOtherTimeForm(request.POST or None, viewer=request.user, initial={"location": session.location})
+    form.set_initial_start(session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_propose_other_time(
+                session=session,
+                by=request.user,
+                start=form.cleaned_data["start"],
+                location=form.cleaned_data["location"],
+                note=form.cleaned_data["note"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Another time proposed. Your partner gets an e-mail to answer it.")
+            return redirect(session)
+    return _form_page(
+        request,
+        form=form,
+        session=session,
+        title="Propose another time",
+        submit="Propose this time",
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+    )
+
+
+@employee_required
+def session_reschedule(request, pk: int):
+    """Either partner: move an accepted session that has not started (calendars get the update)."""
+    session = permissions.session_for(request.user, pk)
+    form = SessionRescheduleForm(request.POST or None, viewer=request.user, initial={"location": session.location})
+    form.set_initial_start(session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_reschedule(
+                session=session,
+                by=request.user,
+                start=form.cleaned_data["start"],
+                location=form.cleaned_data["location"],
+                reason=form.cleaned_data["reason"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Rescheduled. Both calendars get the update.")
+            return redirect(session)
+    return _form_page(
+        request,
+        form=form,
+        session=session,
+        title="Reschedule this session",
+        submit="Move the session",
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+    )
+
+
+# --- After the session ----------------------------------------------------------------------------
+
+
+@employee_required
+def session_log(request, pk: int):
+    """Either partner, once the session has started: log whether it was held and the minutes of each half."""
+    session = permissions.session_for(request.user, pk)
+    page = selectors.session_page(session, request.user)
+    form = SessionLogForm(request.POST or None, session=session, halves=page.halves)
+    if request.method == "POST" and form.is_valid():
+        held = form.cleaned_data["outcome"] == SessionLogForm.HELD
+        try:
+            services.session_log(
+                session=session,
+                by=request.user,
+                held=held,
+                minutes=form.minutes if held else None,
+                not_held_reason=form.cleaned_data["not_held_reason"],
+                no_show=form.cleaned_data["no_show"],
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            if held:
+                messages.success(request, "Logged as held. Now fill in your check-in while it is fresh.")
+                return redirect("sessions_log:checkin", session.pk)
+            messages.success(request, "Logged as not held.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions_log/session_log.html",
+        {"form": form, "session": session, "page": page},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@employee_required
+def half_topic(request, pk: int, order: int):
+    """The mentee of the half: choose its topic, from their wanted skills or in their own words."""
+    session = permissions.session_for(request.user, pk)
+    half = get_object_or_404(SessionHalf.objects.select_related("topic_skill"), session=session, order=order)
+    if not permissions.can_set_topic(request.user, half):
+        messages.error(request, "Only the mentee of this half chooses its topic: your partner picks it.")
+        return redirect(session)
+    partnership = session.partnership
+    suggestions = selectors.topic_suggestions(request.user, partnership.partner_of(request.user))
+    initial = {"topic": half.topic, "topic_skill": half.topic_skill}
+    form = TopicForm(request.POST or None, suggestions=suggestions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.half_set_topic(
+                half=half,
+                by=request.user,
+                topic=form.cleaned_data["topic"],
+                topic_skill=form.cleaned_data["topic_skill"],
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Topic saved. Your partner sees it on the session page.")
+            return redirect(session)
+    partner = partnership.partner_of(request.user)
+    return _form_page(
+        request,
+        form=form,
+        session=session,
+        title=f"Topic of the {half.get_order_display().lower()}",
+        intro=f"{partner.display_name} mentors you in this half. Suggestions come from the skills you want to learn "
+        f"that {partner.display_name} offers.",
+        submit="Save the topic",
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+    )
+
+
+@employee_required
+def note_edit(request, pk: int):
+    """Either partner: write their private note on the session; only the two partners can ever read it."""
+    session = permissions.session_for(request.user, pk)
+    page = selectors.session_page(session, request.user)
+    form = NoteForm(request.POST or None, initial={"text": page.my_note.text if page.my_note else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.note_save(session=session, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, "Note saved." if note else "Note deleted.")
+            return redirect(f"{session.get_absolute_url()}#notes")
+    return _form_page(
+        request,
+        form=form,
+        session=session,
+        title="Your note on this session",
+        intro="Notes are for the two of you: nobody else can read them, not even the program team.",
+        submit="Save the note",
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+    )
+
+
+@employee_required
+def checkin(request, pk: int):
+    """The partner themself: fill in (or, for 7 days, edit) their check-in after a held session."""
+    session = permissions.session_for(request.user, pk)
+    page = selectors.session_page(session, request.user)
+    existing = page.my_checkin
+    goals = services.checkin_goals(session, request.user)
+    form = CheckInForm(request.POST or None, goals=goals, instance=existing)
+    refusal = ""
+    if existing is None and session.status != "held":
+        refusal = "A check-in is for a session that took place: log this session as held first."
+    elif existing is not None and not existing.is_editable:
+        refusal = "Your check-in is sent and can no longer be changed."
+    if request.method == "POST":
+        editing = request.POST.get("editing") or ""
+        try:
+            if existing is not None and editing != str(existing.pk):
+                raise ValidationError(
+                    "You already filled in the check-in for this session; it is shown below, and you can edit it."
+                )
+            if form.is_valid():
+                if existing is None:
+                    services.checkin_submit(
+                        session=session, author=request.user, data=form.answers, goal_progress=form.goal_progress
+                    )
+                else:
+                    services.checkin_update(
+                        checkin=existing, by=request.user, data=form.answers, goal_progress=form.goal_progress
+                    )
+                messages.success(request, "Thank you: your check-in is saved.")
+                return redirect(session)
+        except ValidationError as error:
+            _add_error(form, error)
+    return render(
+        request,
+        "sessions_log/checkin_form.html",
+        {"form": form, "session": session, "page": page, "existing": existing, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@employee_required
+def session_ics(request, pk: int):
+    """The two partners: the session as a calendar file."""
+    session = permissions.session_for(request.user, pk)
+    link = request.build_absolute_uri(session.get_absolute_url())
+    body = ical.session_calendar(session, method=ical.PUBLISH, link=link)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="twoway-session-{session.pk}.ics"'
+    return response
+
+
+@employee_required
+def partnership_sessions(request, partnership_id: int):
+    """The two partners: every session of the pair, newest first, with the balance and next actions."""
+    partnership = permissions.partnership_for_member(request.user, partnership_id)
+    page, rows = selectors.partnership_session_page(partnership, request.user, request.GET.get("page"))
+    return render(
+        request,
+        "sessions_log/partnership_sessions.html",
+        {
+            "partnership": partnership,
+            "partner": partnership.partner_of(request.user),
+            "sessions": selectors.partnership_sessions_context(partnership, request.user),
+            "page_obj": page,
+            "rows": rows,
+            "back_url": selectors.partnership_back_url(partnership),
+        },
+    )
+
+
+# --- Program team ---------------------------------------------------------------------------------
+
+
+@program_admin_required
+def cohort_overview(request, cohort_id: int):
+    """Program admins: a cohort's session flags and aggregates; never private notes or unshared check-in text."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    return render(
+        request, "sessions_log/cohort_overview.html", {"cohort": cohort, "o": selectors.cohort_session_overview(cohort)}
+    )
