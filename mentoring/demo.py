@@ -1,9 +1,15 @@
 """A realistic demo organisation for `make run`. Safe to load again: it never duplicates."""
 
+import datetime
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
+from mentoring import services
+from mentoring.models import Cohort, Program
 
 DEMO_PASSWORD = "twoway-demo"
 DOMAIN = "northwind.example"
@@ -213,8 +219,87 @@ def load_demo() -> list[tuple[str, str]]:
             WantedSkill.objects.update_or_create(
                 user=user, skill=skills[skill_name], defaults={"current_level": current, "target_level": target}
             )
+    load_demo_programs(users)
     return [
         (users["hr"].email, "program admin"),
         (users["leader"].email, "leader"),
         *[(users[k].email, "employee") for k in ("ana", "ben", "chloe", "dev")],
     ]
+
+
+# --- Programs and cohorts -----------------------------------------------------------------------------
+
+DEMO_PROGRAM = "Reverse mentoring 2027"
+
+
+def load_demo_programs(users: dict[str, User]) -> None:
+    """A program with a cohort in matching (approved participants) and one enrolling now.
+
+    Both cohorts go through the real services, with "today" moved back for the one whose enrollment has
+    passed. The matching cohort becomes active once its matches are published (the matching demo does that).
+    """
+    program = Program.objects.filter(name=DEMO_PROGRAM).first() or services.program_create(
+        created_by=users["hr"],
+        data={
+            "name": DEMO_PROGRAM,
+            "purpose": (
+                "Pairs of colleagues from different levels and departments teach each other: the junior "
+                "partner often brings new tools and habits, the senior partner brings judgment and context."
+            ),
+            "confidentiality_statement": (
+                "What my partner tells me in our sessions stays between us. I will not share it with their "
+                "manager, with HR or with anyone else unless they ask me to. Program reports only ever show "
+                "totals, never what a pair discussed."
+            ),
+            "session_length_minutes": 60,
+            "cadence": "biweekly",
+            "reverse_mentoring_weight": Decimal("0.70"),
+            "max_timezone_gap_hours": 6,
+        },
+    )
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+
+    def cohort(name: str, opens: datetime.date, capacity: int) -> tuple[Cohort, bool]:
+        existing = program.cohorts.filter(name=name).first()
+        if existing:
+            return existing, False
+        created = services.cohort_create(
+            program=program,
+            data={
+                "name": name,
+                "enrollment_opens_on": opens,
+                "enrollment_closes_on": opens + 28 * day,
+                "starts_on": opens + 35 * day,
+                "ends_on": opens + 215 * day,
+                "capacity": capacity,
+                "midpoint_assessment_on": opens + 125 * day,
+                "end_assessment_on": opens + 215 * day,
+            },
+        )
+        return services.cohort_open_enrollment(cohort=created, today=opens), True
+
+    def enroll(target: Cohort, key: str, on: datetime.date, *, approve: bool) -> None:
+        enrollment = services.enrollment_apply(
+            cohort=target,
+            user=users[key],
+            goals="Learn something new from a colleague I would not otherwise meet.",
+            availability="Tuesday or Wednesday mornings, every two weeks.",
+            accepts_confidentiality=True,
+            today=on,
+        )
+        if approve:
+            services.enrollment_approve(enrollment=enrollment, base_url="")
+
+    pilot_opens = today - 40 * day
+    pilot, created = cohort("Pilot", pilot_opens, capacity=10)
+    if created:
+        for key in ("ana", "ben", "chloe", "dev", "erik", "fatima", "grace", "hugo"):
+            enroll(pilot, key, pilot_opens + 2 * day, approve=True)
+        services.cohort_start_matching(cohort=pilot)
+
+    wave2, created = cohort("Wave 2", today - 3 * day, capacity=12)
+    if created:
+        enroll(wave2, "ines", today, approve=True)
+        enroll(wave2, "jon", today, approve=False)
+        enroll(wave2, "erik", today, approve=False)
