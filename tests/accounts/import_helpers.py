@@ -3,6 +3,9 @@
 import csv
 import io
 
+# The first bytes of a real one-pixel PNG image.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
 HEADER = [
     "email",
     "full_name",

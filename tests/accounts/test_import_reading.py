@@ -6,9 +6,7 @@ import zipfile
 import pytest
 
 from accounts.importing.reading import FileRejected, normalise_header, read_table
-from tests.accounts.import_helpers import HEADER, make_csv, person
-
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+from tests.accounts.import_helpers import HEADER, PNG, make_csv, person
 
 
 def rejection(data: bytes) -> str:

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from accounts import importing
 from accounts.models import EmployeeImport, User
-from tests.accounts.import_helpers import make_csv, person
-from tests.accounts.test_import_reading import PNG
+from tests.accounts.import_helpers import PNG, make_csv, person
 
 pytestmark = pytest.mark.django_db
 
