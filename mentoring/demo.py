@@ -220,6 +220,7 @@ def load_demo() -> list[tuple[str, str]]:
                 user=user, skill=skills[skill_name], defaults={"current_level": current, "target_level": target}
             )
     load_demo_programs(users)
+    load_demo_partnerships(users)
     return [
         (users["hr"].email, "program admin"),
         (users["leader"].email, "leader"),
@@ -303,3 +304,176 @@ def load_demo_programs(users: dict[str, User]) -> None:
         enroll(wave2, "ines", today, approve=True)
         enroll(wave2, "jon", today, approve=False)
         enroll(wave2, "erik", today, approve=False)
+
+
+# --- Partnerships, agreements and goals ------------------------------------------------------------
+
+# (first, second, what first teaches second, what second teaches first, one-way fallback, explanation)
+DEMO_PAIRS = [
+    (
+        "ana",
+        "ben",
+        ["SQL", "Power BI"],
+        ["Public speaking", "Negotiation"],
+        False,
+        "Ana works in SQL and Power BI every day and Ben wants to get into data analysis; Ben presents and "
+        "negotiates for a living, which Ana wants to learn. A reverse-mentoring pair across five levels.",
+    ),
+    (
+        "chloe",
+        "erik",
+        [],
+        ["Executive communication"],
+        True,
+        "Erik writes for the board and Chloé wants to communicate with executives. Chloé's tools are not on "
+        "Erik's list yet, so this pair was published as a one-way fallback.",
+    ),
+    (
+        "dev",
+        "fatima",
+        [],
+        ["Social media", "Storytelling"],
+        True,
+        "Fatima runs social media and tells stories for a living, both on Devi's list. Nothing Devi offers is "
+        "on Fatima's list, so this pair was published as a one-way fallback.",
+    ),
+]
+
+# key -> [(goal title, linked wanted skill or None, progress, achieved)]
+DEMO_GOALS = {
+    ("ana", "ben"): {
+        "ana": [
+            ("Present my analysis at the quarterly review", "Public speaking", 40, False),
+            ("Prepare and lead one vendor negotiation", "Negotiation", 15, False),
+        ],
+        "ben": [
+            ("Answer my own pipeline questions without waiting for a report", "Data analysis", 55, False),
+            ("Summarise my weekly accounts with an AI assistant", "Generative AI tools", 100, True),
+        ],
+    },
+    ("chloe", "erik"): {
+        "chloe": [("Write a one-page update my director reads to the end", "Executive communication", 35, False)],
+        "erik": [("Automate my monthly budget report", "Low-code automation", 10, False)],
+    },
+    ("dev", "fatima"): {
+        "dev": [("Post about my team's work every month", "Social media", 30, False)],
+    },
+}
+
+
+def _demo_agreement_data(cohort: Cohort, outcomes: str, **changes) -> dict:
+    return {
+        "cadence": cohort.cadence,
+        "outcomes": outcomes,
+        "channel": "Teams chat",
+        "response_time": "one_day",
+        "boundaries": "No talk about salaries or performance reviews.",
+        "confidentiality": cohort.program.confidentiality_statement,
+        **changes,
+    }
+
+
+def load_demo_partnerships(users: dict[str, User]) -> None:
+    """Active pairs in the demo program's matching (or active) cohort, with agreements and goals.
+
+    One pair has signed its agreement, one waits for a partner's first signature, and in one an edit asks
+    the other partner to sign again. The sessions demo adds session history to these pairs. The cohort is
+    left as it is: activating it is the program admin's step (the demo shows published matches to activate).
+    """
+    from django.core.exceptions import ValidationError
+
+    from mentoring import partnership_services as pairs
+    from mentoring.models import Agreement, CohortStatus, Goal, Partnership
+
+    cohort = (
+        Cohort.objects.filter(program__name=DEMO_PROGRAM, status__in=[CohortStatus.MATCHING, CohortStatus.ACTIVE])
+        .select_related("program")
+        .order_by("status", "starts_on")  # an active cohort first, else the matching one
+        .first()
+    )
+    if cohort is None:
+        return
+    wanted = {(w.user_id, w.skill.name): w.skill for w in WantedSkill.objects.select_related("skill")}
+    for first_key, second_key, first_teaches, second_teaches, one_way, explanation in DEMO_PAIRS:
+        first, second = users[first_key], users[second_key]
+        low, high = sorted([first.pk, second.pk])
+        partnership = Partnership.objects.active().filter(cohort=cohort, member_a_id=low, member_b_id=high).first()
+        if partnership is None:
+            try:
+                partnership = pairs.partnership_create(
+                    cohort=cohort,
+                    first=first,
+                    second=second,
+                    published_by=users["hr"],
+                    score=0.6 if one_way else 0.9,
+                    first_teaches_second=first_teaches,
+                    second_teaches_first=second_teaches,
+                    explanation=explanation,
+                    is_one_way=one_way,
+                )
+            except ValidationError:
+                continue  # not both approved in this cohort, or already paired by the matching demo
+        if not Agreement.objects.filter(partnership=partnership).exists():
+            _demo_agreement(cohort, partnership, first_key, users)
+        for key, goals in DEMO_GOALS[(first_key, second_key)].items():
+            owner = users[key]
+            if Goal.objects.filter(partnership=partnership, owner=owner).exists():
+                continue
+            for title, skill_name, progress, achieved in goals:
+                goal = pairs.goal_create(
+                    partnership=partnership,
+                    owner=owner,
+                    title=title,
+                    skill=wanted.get((owner.pk, skill_name)),
+                    progress=progress,
+                )
+                if achieved:
+                    pairs.goal_mark_achieved(goal=goal, by=owner)
+
+
+def _demo_agreement(cohort: Cohort, partnership, first_key: str, users: dict[str, User]) -> None:
+    from mentoring import partnership_services as pairs
+
+    save, sign = pairs.agreement_save, pairs.agreement_sign
+    if first_key == "ana":  # signed by both
+        ana, ben = users["ana"], users["ben"]
+        save(
+            partnership=partnership,
+            editor=ana,
+            data=_demo_agreement_data(cohort, "Speak at the quarterly review without notes, and lead a negotiation."),
+        )
+        agreement = save(
+            partnership=partnership,
+            editor=ben,
+            data=_demo_agreement_data(cohort, "Find my own answers in our sales data instead of waiting for reports."),
+        )
+        sign(partnership=partnership, user=ana, version=agreement.version, accept_pledge=True)
+    elif first_key == "chloe":  # Erik changed it after both signed: Chloé is asked to sign again
+        chloe, erik = users["chloe"], users["erik"]
+        save(
+            partnership=partnership,
+            editor=chloe,
+            data=_demo_agreement_data(cohort, "Write updates that senior leaders read and act on."),
+        )
+        agreement = save(
+            partnership=partnership,
+            editor=erik,
+            data=_demo_agreement_data(cohort, "Understand what today's automation tools can do for finance."),
+        )
+        sign(partnership=partnership, user=chloe, version=agreement.version, accept_pledge=True)
+        save(
+            partnership=partnership,
+            editor=erik,
+            data=_demo_agreement_data(
+                cohort,
+                "Understand what today's automation tools can do for finance.",
+                cadence="weekly",
+                boundaries="No talk about salaries, performance reviews or the reorganisation.",
+            ),
+        )
+    else:  # Devi wrote it; Fatima has not signed yet
+        save(
+            partnership=partnership,
+            editor=users["dev"],
+            data=_demo_agreement_data(cohort, "Tell my team's story so other teams want to work with us."),
+        )
