@@ -10,7 +10,8 @@ from icalendar import Calendar
 from sessions_log import services
 from sessions_log.calendar import CANCEL, PUBLISH, REQUEST, session_calendar
 from sessions_log.models import SessionEmail
-from tests.factories import SessionFactory
+from tests.conftest import wait_for
+from tests.factories import PartnershipFactory, SessionFactory
 from tests.sessions_log.conftest import BASE_URL, in_days
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,17 @@ def test_a_failed_send_gives_the_email_back_for_a_retry(pair, ana, ben, monkeypa
         services.session_email_send(email_id=email.pk, base_url=BASE_URL)
     email.refresh_from_db()
     assert email.sent_at is None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_accepting_through_the_page_sends_invitations_through_the_celery_worker(client, celery_worker):
+    """With REDIS_URL set this goes through Redis and a real worker; without it, Celery runs eagerly."""
+    pair = PartnershipFactory()
+    session = SessionFactory(partnership=pair, start=in_days(2), status="proposed", proposed_by=pair.member_a)
+    client.force_login(pair.member_b)
+    assert client.post(reverse("sessions_log:session_accept", args=[session.pk])).status_code == 302
+    assert wait_for(lambda: len(mail.outbox) == 2, timeout=30)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.member_a.email, pair.member_b.email])
+    assert all(calendar_part(m)[0].get_param("method") == "REQUEST" for m in mail.outbox)
+    assert wait_for(lambda: not SessionEmail.objects.filter(sent_at=None).exists())
