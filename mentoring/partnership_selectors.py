@@ -21,6 +21,7 @@ from mentoring.models import (
     ResponseTime,
 )
 from mentoring.partnership_services import goal_closing_open
+from sessions_log.selectors import next_session_actions
 
 # --- The agreement: who signed what, and what changed -------------------------------------------
 
@@ -226,14 +227,17 @@ def _agreement_actions(partnership: Partnership, partner: User) -> tuple[list[Ne
     return [], ""
 
 
-def home_partnerships(user: User, session_actions=None) -> list[PartnershipCard]:
+def home_partnerships(user: User) -> list[PartnershipCard]:
     """Each of the user's partnerships with its next actions; active ones first.
 
-    ``session_actions`` maps partnership id to [(label, url), ...] from the sessions_log app, shown after the
-    agreement and goal actions. Queries: 1 (the partnerships with their annotations).
+    Agreement and goal actions come first, then the sessions_log app's (respond, log, check in, schedule).
+    Queries: 2, whatever the number of partnerships and sessions: the partnerships with their signature and
+    goal-count annotations, and one aggregate over their sessions.
     """
+    partnerships = list(user_partnerships(user))
+    session_actions = next_session_actions(partnerships, user)
     cards = []
-    for partnership in user_partnerships(user):
+    for partnership in partnerships:
         partner = partnership.partner_of(user)
         actions: list[NextAction] = []
         waiting = ""
@@ -241,7 +245,6 @@ def home_partnerships(user: User, session_actions=None) -> list[PartnershipCard]
             actions, waiting = _agreement_actions(partnership, partner)
             if partnership.my_goal_count == 0:
                 actions.append(NextAction("Set your goals", reverse("partnerships:goal_create", args=[partnership.pk])))
-            for label, url in (session_actions or {}).get(partnership.pk, []):
-                actions.append(NextAction(label, url))
+        actions.extend(NextAction(label, url) for label, url in session_actions.get(partnership.pk, []))
         cards.append(PartnershipCard(partnership=partnership, partner=partner, actions=actions, waiting_for=waiting))
     return cards

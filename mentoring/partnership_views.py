@@ -30,6 +30,7 @@ from mentoring.partnership_permissions import (
     goal_for_member_or_404,
     partnership_for_member_or_404,
 )
+from sessions_log.selectors import partnership_sessions_context
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -51,7 +52,13 @@ def partnership_detail(request, pk: int):
     """The two partners: the pair's page."""
     partnership = partnership_for_member_or_404(request.user, pk)
     page = selectors.partnership_page(partnership, request.user)
-    context = {"page": page, "partnership": page.partnership, "viewer": request.user, "partner": page.partner}
+    context = {
+        "page": page,
+        "partnership": page.partnership,
+        "viewer": request.user,
+        "partner": page.partner,
+        "sessions": partnership_sessions_context(page.partnership, request.user),
+    }
     if page.is_active and page.agreement.agreement is not None and not page.agreement.viewer_signed:
         context["sign_form"] = AgreementSignForm(initial={"version": page.agreement.agreement.version})
     return render(request, "mentoring/partnership_detail.html", context)

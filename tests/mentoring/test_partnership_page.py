@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Skill
 from mentoring.models import AgreementSignature, AgreementVersion
+from sessions_log.models import Session, SessionHalf
 from tests.factories import (
     ActiveCohortFactory,
     AgreementFactory,
@@ -22,6 +23,40 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+SCHEDULE = "Schedule your next session"
+
+
+def _sessions(partnership, count: int) -> None:
+    """`count` sessions of the pair, one a day: all held in the past but the last two, which are to come."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    sessions = []
+    for i in range(count):
+        upcoming = i >= count - 2
+        start = now + datetime.timedelta(days=i + 1) if upcoming else now - datetime.timedelta(days=count - i)
+        sessions.append(
+            Session(
+                partnership=partnership,
+                proposed_by=partnership.member_a,
+                start=start,
+                end=start + datetime.timedelta(hours=1),
+                location="Room 4.12",
+                status="accepted" if upcoming else "held",
+            )
+        )
+    halves = []
+    for i, session in enumerate(Session.objects.bulk_create(sessions)):
+        first, second = (partnership.member_a, partnership.member_b)[:: 1 if i % 2 else -1]
+        minutes = None if session.status == "accepted" else 30
+        halves += [
+            SessionHalf(
+                session=session, order=1, mentor=first, mentee=second, planned_minutes=30, actual_minutes=minutes
+            ),
+            SessionHalf(
+                session=session, order=2, mentor=second, mentee=first, planned_minutes=30, actual_minutes=minutes
+            ),
+        ]
+    SessionHalf.objects.bulk_create(halves)
 
 
 @pytest.fixture
@@ -99,8 +134,8 @@ def _many_versions(partnership, ana, ben, count):
     AgreementSignature.objects.create(agreement=agreement, user=ben, version=count + 1)
 
 
-@pytest.mark.parametrize("size", [1, 10])
-def test_the_pair_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries, pair, size):
+@pytest.mark.parametrize(("size", "sessions"), [(1, 3), (10, 300)])
+def test_the_pair_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries, pair, size, sessions):
     partnership, ana, ben = pair
     _many_versions(partnership, ana, ben, 3 * size)
     for owner in (ana, ben):
@@ -108,13 +143,29 @@ def test_the_pair_page_costs_a_fixed_number_of_queries(client, django_assert_num
     for _ in range(size):
         OfferedSkillFactory(user=ben)
         WantedSkillFactory(user=ben)
+    _sessions(partnership, sessions)
     client.force_login(ana)
     url = reverse("partnerships:detail", args=[partnership.pk])
     # session, user, partnership (cohort, program, members, agreement joined), goals (skill joined),
-    # partner's profile, offered skills, wanted skills, signatures, the snapshot Ana last signed
-    with django_assert_num_queries(9):
+    # partner's profile, offered skills, wanted skills, signatures, the snapshot Ana last signed;
+    # the sessions block: upcoming, recent history, their halves, two balance queries, next-actions aggregate
+    with django_assert_num_queries(15):
         response = client.get(url)
-    assert "What changed since you signed version" in response.content.decode()
+    body = response.content.decode()
+    assert "What changed since you signed version" in body
+    assert body.count('data-testid="goal"') == 2 * min(5, size)
+    assert 'data-testid="teaching-balance"' in body and "50%" in body
+
+
+def test_the_pair_page_shows_upcoming_and_past_sessions_and_the_balance(client, pair):
+    partnership, ana, _ben = pair
+    _sessions(partnership, 4)
+    body = _page(client, partnership, ana).content.decode()
+    upcoming = body.split('data-testid="upcoming-sessions"')[1].split("</ul>")[0]
+    past = body.split('data-testid="past-sessions"')[1].split("</ul>")[0]
+    assert upcoming.count("data-session=") == 2 and past.count("data-session=") == 2
+    balance = body.split('data-testid="teaching-balance"')[1]
+    assert "You 50%" in balance and "Ben Okafor 50%" in balance
 
 
 # --- Home page ------------------------------------------------------------------------------------
@@ -147,10 +198,10 @@ def test_home_lists_every_partnership_across_cohorts_with_its_next_action(client
     client.force_login(me)
     body = client.get(reverse("home")).content.decode()
     cards = dict(zip(_names(body), _actions(body), strict=True))
-    assert cards["Nico None"] == "Write your agreement | Set your goals"
-    assert cards["Uma Unsigned"] == "Sign the agreement"
-    assert cards["Carl Changed"] == "Review the changes and sign the agreement"
-    assert cards["Wes Waiting"] == ""
+    assert cards["Nico None"] == f"Write your agreement | Set your goals | {SCHEDULE}"
+    assert cards["Uma Unsigned"] == f"Sign the agreement | {SCHEDULE}"
+    assert cards["Carl Changed"] == f"Review the changes and sign the agreement | {SCHEDULE}"
+    assert cards["Wes Waiting"] == SCHEDULE
     assert cards["Eve Ended"] == ""
     assert "Waiting for Wes Waiting to sign the agreement." in body
     assert list(cards)[-1] == "Eve Ended"  # ended partnerships come last
@@ -165,19 +216,33 @@ def test_home_shows_nothing_about_partnerships_to_someone_without_one(client, em
     assert 'data-testid="home-partnerships"' not in client.get(reverse("home")).content.decode()
 
 
-@pytest.mark.parametrize("count", [1, 10])
-def test_the_home_page_costs_the_same_queries_whatever_the_number_of_partnerships(
-    client, django_assert_num_queries, count
+def test_home_shows_session_actions_next_to_agreement_ones(client, pair):
+    partnership, ana, ben = pair
+    AgreementFactory(partnership=partnership, signed_by=[ana, ben])
+    GoalFactory(partnership=partnership, owner=ana)
+    _sessions(partnership, 3)  # one held three days ago without Ana's check-in, two to come
+    client.force_login(ana)
+    body = client.get(reverse("home")).content.decode()
+    assert _actions(body) == ["Check-in due"]
+    client.force_login(ben)
+    assert _actions(client.get(reverse("home")).content.decode()) == ["Set your goals | Check-in due"]
+
+
+@pytest.mark.parametrize(("count", "sessions"), [(1, 3), (10, 300)])
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_partnerships_and_sessions(
+    client, django_assert_num_queries, count, sessions
 ):
     me = UserFactory()
     for index in range(count):
         partnership = PartnershipFactory(member_a=me, cohort=ActiveCohortFactory())
         AgreementFactory(partnership=partnership, signed_by=[me] if index % 2 else [])
         GoalFactory.create_batch(2, partnership=partnership, owner=me)
+    _sessions(partnership, sessions)
     client.force_login(me)
     # session, user, profile, offered and wanted skills, open cohorts, the partnerships (with signature
-    # and goal-count annotations), and the enrollments and invitations the programs card lists
-    with django_assert_num_queries(9):
+    # and goal-count annotations), one aggregate over their sessions, and the enrollments and invitations
+    # the programs card lists
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
     assert len(_names(response.content.decode())) == count
 
