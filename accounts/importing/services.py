@@ -1,11 +1,12 @@
 """Writes for employee imports: record an upload, then commit it all-or-nothing on confirmation."""
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -175,8 +176,15 @@ def write_plan(plan: ImportPlan) -> CommitResult:
     now = timezone.now()
     creates, updates = plan.with_action(CREATE), plan.with_action(UPDATE)
 
+    # What make_password(None) stores, with one random call per person instead of forty.
     new_users = [
-        User(email=r.email, full_name=r.full_name, timezone=r.timezone, password=make_password(None)) for r in creates
+        User(
+            email=r.email,
+            full_name=r.full_name,
+            timezone=r.timezone,
+            password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30),
+        )
+        for r in creates
     ]
     User.objects.bulk_create(new_users, batch_size=BATCH)
     # SQLite (3.35+) and PostgreSQL both hand back the new ids from a bulk insert.
