@@ -13,6 +13,7 @@ from mentoring.models import (
     CohortRules,
     CohortStatus,
     Program,
+    default_reminder_lead_hours,
 )
 
 MAX_INVITES_AT_ONCE = 200
@@ -77,6 +78,7 @@ class ProgramForm(_RulesFormMixin, forms.ModelForm):
     reminder_lead_hours = HoursListField(
         label="Reminder lead times (hours before a session)",
         required=False,
+        initial=default_reminder_lead_hours,
         help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
     )
 
@@ -104,6 +106,7 @@ class CohortForm(_RulesFormMixin, forms.ModelForm):
     reminder_lead_hours = HoursListField(
         label="Reminder lead times (hours before a session)",
         required=False,
+        initial=default_reminder_lead_hours,
         help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
     )
 

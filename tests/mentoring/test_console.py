@@ -291,7 +291,7 @@ def test_cohort_page_shows_completeness_counts_and_missing_skills(admin_client):
         "Not given",
     ]
     page = response.content.decode()
-    assert "no skill wanted" in page and "Remind all 2 with incomplete profiles" in page
+    assert "no skill wanted" in page and "Remind all 2 people with an incomplete profile" in page
 
 
 def test_cohort_page_costs_the_same_with_ten_times_the_people(admin_client, django_assert_num_queries):
@@ -456,3 +456,8 @@ def test_adding_someone_twice_is_explained(admin_client):
     )
     assert response.status_code == 400
     assert "already in this cohort" in response.content.decode()
+
+
+def test_the_new_program_form_offers_the_default_reminders(admin_client):
+    form = admin_client.get(reverse("programs:program_create")).context["form"]
+    assert 'value="24, 1"' in str(form["reminder_lead_hours"])
