@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
 from mentoring import services
 from mentoring.models import Cohort, Program
+from sessions_log.demo import load_demo_sessions
 
 DEMO_PASSWORD = "twoway-demo"
 DOMAIN = "northwind.example"
@@ -221,6 +222,7 @@ def load_demo() -> list[tuple[str, str]]:
             )
     load_demo_programs(users)
     load_demo_partnerships(users)
+    load_demo_sessions()
     return [
         (users["hr"].email, "program admin"),
         (users["leader"].email, "leader"),
