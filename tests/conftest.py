@@ -1,5 +1,6 @@
 """Fixtures for every test. Factories live in tests/factories.py."""
 
+import importlib
 import time
 
 import pytest
@@ -26,6 +27,26 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request):
+    """Transactional tests (live server, real worker) end by emptying every table, including the skill
+    catalogue that a data migration loaded. Put it back for them, with the migration's own code.
+    (serialized_rollback cannot do this here: Playwright's greenlet sees another connection object.)"""
+    if _is_transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        importlib.import_module("accounts.migrations.0002_default_catalogue").add_catalogue(apps, None)
+    yield
 
 
 @pytest.fixture(autouse=True)
