@@ -245,6 +245,13 @@ def session_log(request, pk: int):
     session = permissions.session_for(request.user, pk)
     page = selectors.session_page(session, request.user)
     form = SessionLogForm(request.POST or None, session=session, halves=page.halves)
+    refusal = ""
+    if not page.can_log:
+        refusal = (
+            "You can log this session once it has started."
+            if session.is_open
+            else f"This session was {session.get_status_display().lower()}: there is nothing to log."
+        )
     if request.method == "POST" and form.is_valid():
         held = form.cleaned_data["outcome"] == SessionLogForm.HELD
         try:
@@ -267,7 +274,7 @@ def session_log(request, pk: int):
     return render(
         request,
         "sessions_log/session_log.html",
-        {"form": form, "session": session, "page": page},
+        {"form": form, "session": session, "page": page, "refusal": refusal},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -230,3 +230,10 @@ def test_ratings_reach_the_program_team_only_as_totals(pair, ana, ben, program_a
 
 def test_outsider_gets_404_on_the_check_in_page(held, client_for):
     assert client_for(UserFactory()).get(reverse("sessions_log:checkin", args=[held.pk])).status_code == 404
+
+
+def test_a_shared_check_in_still_shows_its_rating_only_in_the_totals(held, ana, program_admin, client_for):
+    CheckInFactory(session=held, author=ana, usefulness=2, learned="Shared words", shared_with_program_team=True)
+    page = client_for(program_admin).get(reverse("sessions_log:cohort_overview", args=[held.partnership.cohort_id]))
+    assert "Shared words" in page.text
+    assert "2/5" not in page.text

@@ -188,3 +188,14 @@ def test_the_pair_page_shows_the_prompt(pair, ana, client_for):
     page = client_for(ana).get(reverse("sessions_log:partnership_sessions", args=[pair.pk]))
     assert 'data-testid="balance-prompt"' in page.text
     assert "you mentored for 83%" in page.text
+
+
+def test_log_page_of_a_future_session_explains_instead_of_offering_the_form(pair, ana, client_for):
+    session = SessionFactory(partnership=pair, start=in_days(2))
+    url = reverse("sessions_log:session_log", args=[session.pk])
+    page = client_for(ana).get(url)
+    assert "once it has started" in page.text and "Save the log" not in page.text
+    response = client_for(ana).post(url, {"outcome": "held", "first_half_minutes": "30", "second_half_minutes": "30"})
+    assert response.status_code == 400 and "once it has started" in response.text
+    session.refresh_from_db()
+    assert session.status == "accepted"
