@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import OfferedSkill, SkillProfile, User, WantedSkill
 from mentoring.models import (
@@ -15,13 +17,29 @@ from mentoring.models import (
     AgreementSignature,
     AgreementVersion,
     Cadence,
+    Cohort,
+    CohortStatus,
     Goal,
+    GoalStatus,
     Partnership,
     PartnershipStatus,
     ResponseTime,
 )
-from mentoring.partnership_services import goal_closing_open
-from sessions_log.selectors import next_session_actions
+from sessions_log.selectors import TeachingBalance, next_session_actions, teaching_balances
+
+# Goals may be closed with a final outcome from this many days before the cohort's end.
+GOAL_CLOSING_WINDOW_DAYS = 14
+
+
+def goal_closing_open(partnership: Partnership, today: datetime.date | None = None) -> bool:
+    """Goals get their final outcome at the end: the cohort's last two weeks, or once the pair has ended."""
+    today = today or timezone.localdate()
+    return (
+        partnership.status == PartnershipStatus.ENDED
+        or partnership.cohort.status == CohortStatus.CLOSED
+        or today >= partnership.cohort.ends_on - datetime.timedelta(days=GOAL_CLOSING_WINDOW_DAYS)
+    )
+
 
 # --- The agreement: who signed what, and what changed -------------------------------------------
 
@@ -248,3 +266,73 @@ def home_partnerships(user: User) -> list[PartnershipCard]:
         actions.extend(NextAction(label, url) for label, url in session_actions.get(partnership.pk, []))
         cards.append(PartnershipCard(partnership=partnership, partner=partner, actions=actions, waiting_for=waiting))
     return cards
+
+
+# --- The program team's summary of a cohort's pairs --------------------------------------------------
+
+
+class AgreementStatus:
+    NOT_WRITTEN = "Not written"
+    WAITING = "Waiting for a signature"
+    SIGNED = "Signed by both"
+
+
+@dataclass
+class PairSummary:
+    """What the program team may know about a pair: never the agreement's text, the outcomes or the goals."""
+
+    partnership: Partnership
+    agreement_status: str
+    goal_count: int
+    achieved_goal_count: int
+    balance: TeachingBalance
+
+    @property
+    def is_imbalanced(self) -> bool:
+        return self.balance.is_imbalanced
+
+
+def cohort_pair_summaries(cohort: Cohort) -> list[PairSummary]:
+    """Every pair of a cohort with its non-private state, active pairs first.
+
+    Queries: 3, whatever the number of pairs, goals and sessions: the partnerships with members and
+    annotations (both signed, goal counts), and the two teaching-balance queries.
+    """
+    signatures = AgreementSignature.objects.filter(
+        agreement__partnership=OuterRef("pk"), version=F("agreement__version")
+    )
+    partnerships = list(
+        Partnership.objects.filter(cohort=cohort)
+        .select_related("member_a", "member_b", "agreement")
+        .annotate(
+            current_signatures=Coalesce(
+                Subquery(
+                    signatures.values("agreement").annotate(n=Count("user", distinct=True)).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            goal_count=Count("goals", distinct=True),
+            achieved_goal_count=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+        )
+        .order_by("status", "member_a__full_name", "pk")
+    )
+    balances = teaching_balances(partnerships)
+    summaries = []
+    for partnership in partnerships:
+        if getattr(partnership, "agreement", None) is None:
+            status = AgreementStatus.NOT_WRITTEN
+        elif partnership.current_signatures >= 2:
+            status = AgreementStatus.SIGNED
+        else:
+            status = AgreementStatus.WAITING
+        summaries.append(
+            PairSummary(
+                partnership=partnership,
+                agreement_status=status,
+                goal_count=partnership.goal_count,
+                achieved_goal_count=partnership.achieved_goal_count,
+                balance=balances[partnership.pk],
+            )
+        )
+    return summaries

@@ -10,11 +10,15 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Skill, User, WantedSkill
+from mentoring.emails import queue_message
 from mentoring.models import (
     GOALS_PER_PERSON_MAX,
     Agreement,
@@ -31,9 +35,8 @@ from mentoring.models import (
     PartnershipStatus,
     ResponseTime,
 )
+from mentoring.partnership_selectors import GOAL_CLOSING_WINDOW_DAYS, agreement_changes, goal_closing_open
 
-# Goals may be closed with a final outcome from this many days before the cohort's end.
-GOAL_CLOSING_WINDOW_DAYS = 14
 END_REASON_MAX = 300
 
 
@@ -188,14 +191,38 @@ def _sign(agreement: Agreement, user: User) -> AgreementSignature:
     return signature
 
 
+def _ask_partner_to_sign(*, partnership: Partnership, editor: User, changed: list[str], base_url: str) -> None:
+    """E-mail the partner that there is a version to sign. Only the changed fields' names, never their text:
+    the agreement's content stays on the pair's page."""
+    partner = partnership.partner_of(editor)
+    context = {
+        "user": partner,
+        "editor": editor,
+        "partnership": partnership,
+        "changed": changed,
+        "link": base_url.rstrip("/") + reverse("partnerships:detail", args=[partnership.pk]) + "#agreement",
+    }
+    subject = " ".join(render_to_string("emails/agreement_to_sign_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"[Twoway] {subject}",
+        body=render_to_string("emails/agreement_to_sign_body.txt", context),
+        to=[partner.email],
+    )
+    message.attach_alternative(render_to_string("emails/agreement_to_sign_body.html", context), "text/html")
+    queue_message(message)
+
+
 @transaction.atomic
-def agreement_save(*, partnership: Partnership, editor: User, data: dict, base_version: int | None = None) -> Agreement:
+def agreement_save(
+    *, partnership: Partnership, editor: User, data: dict, base_version: int | None = None, base_url: str = ""
+) -> Agreement:
     """Write or change the pair's agreement. Saving is signing: the editor proposes this version and signs it.
 
     ``data["outcomes"]`` is the editor's own desired outcomes; each partner writes their own. A change raises
     the version, so the partner's earlier signature no longer counts and they are asked to sign again.
     ``base_version`` is the version the editor started from: if the partner saved in between, nothing is
-    written and the editor is asked to look again, so neither silently overwrites the other.
+    written and the editor is asked to look again, so neither silently overwrites the other. A new version
+    e-mails the partner a link to review and sign it (``base_url`` makes the link absolute).
     """
     partnership = _lock_partnership(partnership)
     _refuse_unless_member(partnership, editor)
@@ -229,6 +256,11 @@ def agreement_save(*, partnership: Partnership, editor: User, data: dict, base_v
         agreement.save()
         AgreementVersion.objects.create(
             agreement=agreement, number=agreement.version, snapshot=agreement.snapshot(), edited_by=editor
+        )
+        partner = partnership.partner_of(editor)
+        labels = [c.label for c in agreement_changes(partnership, partner, before or {}, agreement.snapshot())]
+        _ask_partner_to_sign(
+            partnership=partnership, editor=editor, changed=labels if before else [], base_url=base_url
         )
     _sign(agreement, editor)
     return agreement
@@ -369,16 +401,6 @@ def goal_mark_achieved(*, goal: Goal, by: User) -> Goal:
     goal.status, goal.progress, goal.achieved_at, goal.updated_at = GoalStatus.ACHIEVED, 100, now, now
     goal.save(update_fields=["status", "progress", "achieved_at", "updated_at"])
     return goal
-
-
-def goal_closing_open(partnership: Partnership, today: datetime.date | None = None) -> bool:
-    """Goals get their final outcome at the end: the cohort's last two weeks, or once the pair has ended."""
-    today = today or timezone.localdate()
-    return (
-        partnership.status == PartnershipStatus.ENDED
-        or partnership.cohort.status == CohortStatus.CLOSED
-        or today >= partnership.cohort.ends_on - datetime.timedelta(days=GOAL_CLOSING_WINDOW_DAYS)
-    )
 
 
 @transaction.atomic

@@ -7,14 +7,14 @@ see something but not change it (the other partner's goal, an ended partnership)
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import employee_required
+from accounts.permissions import employee_required, program_admin_required
 from mentoring import partnership_selectors as selectors
 from mentoring import partnership_services as services
-from mentoring.models import Goal
+from mentoring.models import Cohort, Goal
 from mentoring.partnership_forms import (
     AgreementForm,
     AgreementSignForm,
@@ -80,6 +80,7 @@ def agreement_edit(request, pk: int):
                     editor=request.user,
                     data=form.cleaned_data,
                     base_version=form.cleaned_data["base_version"],
+                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -274,3 +275,17 @@ def goal_close(request, pk: int):
             messages.success(request, f"“{goal.title}” is closed.")
             return redirect(_detail_url(goal.partnership, "goals"))
     return render(request, "mentoring/goal_close.html", {"form": form, "goal": goal, "partnership": goal.partnership})
+
+
+# --- The program team's view ------------------------------------------------------------------------
+
+
+@program_admin_required
+def cohort_pairs(request, pk: int):
+    """Program admins: a cohort's pairs with what the team may know (never agreement text, outcomes or goals)."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    return render(
+        request,
+        "mentoring/partnership_cohort_pairs.html",
+        {"cohort": cohort, "program": cohort.program, "pairs": selectors.cohort_pair_summaries(cohort)},
+    )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("goals/<int:pk>/achieved/", views.goal_achieve, name="goal_achieve"),
     path("goals/<int:pk>/delete/", views.goal_delete, name="goal_delete"),
     path("goals/<int:pk>/close/", views.goal_close, name="goal_close"),
+    path("cohorts/<int:pk>/", views.cohort_pairs, name="cohort_pairs"),
 ]

@@ -271,3 +271,44 @@ def test_signing_an_outdated_version_on_the_page_explains_and_writes_nothing(pai
     )
     assert "changed while you were reading" in response.content.decode()
     assert not AgreementSignature.objects.exists()
+
+
+# --- E-mail to the partner ------------------------------------------------------------------------
+
+
+def test_writing_the_agreement_emails_the_partner_a_link_to_sign_without_its_text(
+    pair, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    partnership, ana, ben = pair
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(ana).post(reverse("partnerships:agreement_edit", args=[partnership.pk]), _form(base_version=0))
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [ben.email]
+    assert "Ana Costa wrote your agreement" in message.subject
+    assert f"http://testserver/partnerships/{partnership.pk}/#agreement" in message.body
+    assert "Build a dashboard on my own." not in message.body and "No salary talk." not in message.body
+
+
+def test_changing_the_agreement_emails_the_partner_which_fields_changed_but_not_how(
+    pair, mailoutbox, django_capture_on_commit_callbacks
+):
+    partnership, ana, ben = pair
+    agreement = AgreementFactory(partnership=partnership, signed_by=[ana, ben])
+    data = {**agreement.snapshot(), "outcomes": agreement.outcomes_b, "channel": "Signal"}
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_save(partnership=partnership, editor=ben, data=data)
+    assert [m.to for m in mailoutbox] == [[ana.email]]
+    assert "please sign again" in mailoutbox[0].subject
+    assert "What changed: Communication channel." in mailoutbox[0].body
+    assert "Signal" not in mailoutbox[0].body
+
+
+def test_saving_without_a_change_emails_no_one(pair, mailoutbox, django_capture_on_commit_callbacks):
+    partnership, ana, ben = pair
+    agreement = AgreementFactory(partnership=partnership, signed_by=[ana])
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_save(
+            partnership=partnership, editor=ben, data={**agreement.snapshot(), "outcomes": agreement.outcomes_b}
+        )
+    assert mailoutbox == []

@@ -171,3 +171,26 @@ def test_a_goal_is_still_closed_by_its_owner_after_the_pair_ends(world):
     assert not can_edit_goal(world["owner"], goal)
     assert can_close_goal(world["owner"], goal)
     assert not can_close_goal(world["other_partner"], goal)
+
+
+# --- The program team's summary of a cohort's pairs ------------------------------------------------
+
+
+def test_the_cohort_pairs_page_is_for_program_admins_only(client, world):
+    url = reverse("partnerships:cohort_pairs", args=[world["partnership"].cohort_id])
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    for role in ("owner", "other_partner", "other_pair_employee", "leader"):
+        client.force_login(world[role])
+        assert client.get(url).status_code == 403
+    client.force_login(world["program_admin"])
+    assert client.get(url).status_code == 200
+
+
+def test_program_admins_see_that_an_agreement_exists_but_never_its_text_or_the_goals(client, world):
+    client.force_login(world["program_admin"])
+    body = client.get(reverse("partnerships:cohort_pairs", args=[world["partnership"].cohort_id])).content.decode()
+    assert world["partnership"].member_a.display_name in body
+    assert "Waiting for a signature" in body
+    assert not any(secret in body for secret in SECRETS)
+    assert world["goal"].title not in body

@@ -261,3 +261,71 @@ def test_cohort_end_date_does_not_matter_for_the_home_page(client, pair):
     partnership.cohort.save()
     client.force_login(ana)
     assert client.get(reverse("home")).status_code == 200
+
+
+# --- The program team's summary of a cohort's pairs ------------------------------------------------
+
+
+def test_the_cohort_pairs_page_shows_each_pairs_agreement_state_goals_and_balance_flag(client, program_admin):
+    cohort = ActiveCohortFactory()
+    signed = PartnershipFactory(cohort=cohort)
+    AgreementFactory(partnership=signed, signed_by=list(signed.members))
+    GoalFactory(partnership=signed, owner=signed.member_a, status="achieved", progress=100)
+    GoalFactory(partnership=signed, owner=signed.member_b)
+    waiting = PartnershipFactory(cohort=cohort)
+    AgreementFactory(partnership=waiting, signed_by=[waiting.member_a])
+    lopsided = PartnershipFactory(cohort=cohort)
+    for days in (3, 10):
+        start = timezone.now() - datetime.timedelta(days=days)
+        session = Session.objects.create(
+            partnership=lopsided,
+            proposed_by=lopsided.member_a,
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+            status="held",
+        )
+        SessionHalf.objects.bulk_create(
+            [
+                SessionHalf(
+                    session=session,
+                    order=1,
+                    mentor=lopsided.member_a,
+                    mentee=lopsided.member_b,
+                    planned_minutes=30,
+                    actual_minutes=50,
+                ),
+                SessionHalf(
+                    session=session,
+                    order=2,
+                    mentor=lopsided.member_b,
+                    mentee=lopsided.member_a,
+                    planned_minutes=30,
+                    actual_minutes=10,
+                ),
+            ]
+        )
+    client.force_login(program_admin)
+    body = client.get(reverse("partnerships:cohort_pairs", args=[cohort.pk])).content.decode()
+    rows = {pk: body.split(f'data-pair="{pk}"')[1].split("</tr>")[0] for pk in (signed.pk, waiting.pk, lopsided.pk)}
+    assert "Signed by both" in rows[signed.pk] and "1 of 2" in rows[signed.pk]
+    assert "Waiting for a signature" in rows[waiting.pk]
+    assert "Not written" in rows[lopsided.pk]
+    assert f"{lopsided.member_a.display_name} mentored 83%" in rows[lopsided.pk]
+    assert 'data-testid="imbalance-flag"' not in rows[signed.pk]
+
+
+@pytest.mark.parametrize(("pairs", "sessions"), [(2, 3), (12, 300)])
+def test_the_cohort_pairs_page_costs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, program_admin, pairs, sessions
+):
+    cohort = ActiveCohortFactory()
+    for index in range(pairs):
+        partnership = PartnershipFactory(cohort=cohort)
+        AgreementFactory(partnership=partnership, signed_by=list(partnership.members)[: index % 3])
+        GoalFactory.create_batch(2, partnership=partnership, owner=partnership.member_a)
+    _sessions(partnership, sessions)
+    client.force_login(program_admin)
+    # session, user, cohort with program, the pairs (agreement, signatures and goal counts), two balance queries
+    with django_assert_num_queries(6):
+        response = client.get(reverse("partnerships:cohort_pairs", args=[cohort.pk]))
+    assert response.content.decode().count("data-pair=") == pairs
