@@ -461,3 +461,10 @@ def test_adding_someone_twice_is_explained(admin_client):
 def test_the_new_program_form_offers_the_default_reminders(admin_client):
     form = admin_client.get(reverse("programs:program_create")).context["form"]
     assert 'value="24, 1"' in str(form["reminder_lead_hours"])
+
+
+def test_the_console_links_to_the_employee_import(admin_client):
+    import_url = reverse("accounts:import_upload")
+    assert import_url in admin_client.get(reverse("programs:program_list")).content.decode()
+    cohort = CohortFactory()
+    assert import_url in admin_client.get(reverse("programs:cohort_add_person", args=[cohort.pk])).content.decode()
