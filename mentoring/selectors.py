@@ -39,6 +39,14 @@ def cohort_has_published_matches(cohort: Cohort) -> bool:
     return cohort._has_published_matches
 
 
+def cohort_has_pairs(cohort: Cohort) -> bool:
+    """Whether the cohort's pairs and sessions pages have anything to show."""
+    # Pairs are published while matching, so a draft or enrolling cohort has none and costs no query.
+    if cohort.status in (CohortStatus.DRAFT, CohortStatus.ENROLLING):
+        return False
+    return cohort_has_published_matches(cohort)
+
+
 def cohort_rules_locked(cohort: Cohort) -> bool:
     """Rules that matching and partnerships depend on are frozen once matches are published."""
     if cohort.status not in (CohortStatus.DRAFT, CohortStatus.ENROLLING, CohortStatus.MATCHING):

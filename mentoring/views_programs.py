@@ -131,6 +131,7 @@ def cohort_detail(request, pk: int):
             "transitions": selectors.cohort_transitions(cohort, counts=roster.counts),
             "invitations": selectors.pending_invitations(cohort),
             "rules_locked": selectors.cohort_rules_locked(cohort),
+            "has_pairs": selectors.cohort_has_pairs(cohort),
             "today": timezone.now().date(),
         },
     )
