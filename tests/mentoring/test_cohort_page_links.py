@@ -39,3 +39,10 @@ def test_an_active_cohort_page_asks_once_whether_it_has_pairs(client_for, progra
 def test_the_linked_pairs_page_is_404_for_an_unknown_cohort(client_for, program_admin):
     response = client_for(program_admin).get(reverse("partnerships:cohort_pairs", args=[99999]))
     assert response.status_code == 404
+
+
+def test_the_sessions_overview_leads_back_to_the_cohort_and_across_to_its_pairs(client_for, program_admin):
+    cohort = PartnershipFactory().cohort
+    body = client_for(program_admin).get(reverse("sessions_log:cohort_overview", args=[cohort.pk])).content.decode()
+    assert f'href="{cohort.get_absolute_url()}"' in body
+    assert f'href="{reverse("partnerships:cohort_pairs", args=[cohort.pk])}"' in body
