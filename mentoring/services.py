@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.adapters import domain_error_message, email_domain_allowed
 from accounts.models import SkillProfile, User
 from mentoring import selectors
-from mentoring.emails import queue_message
+from mentoring.emails import emails_are_muted, queue_message
 from mentoring.models import (
     Cohort,
     CohortRules,
@@ -455,6 +455,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
 
 def profile_reminders_request(*, enrollments: Iterable[Enrollment], base_url: str) -> int:
     """Queue a "please complete your skill profile" e-mail for each enrollment, once the caller commits."""
+    if emails_are_muted():
+        return 0
     ids = [e.pk for e in enrollments]
     for pk in ids:
         transaction.on_commit(lambda pk=pk: send_profile_reminder.delay(enrollment_id=pk, base_url=base_url))

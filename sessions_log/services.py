@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Skill, User
+from mentoring.emails import emails_are_muted
 from mentoring.models import Goal, GoalStatus, Partnership, PartnershipStatus
 from sessions_log import calendar as ical
 from sessions_log.models import (
@@ -177,6 +178,8 @@ def _queue_emails(
     """Record one e-mail per recipient and send each after commit; the task claims the row, so it goes out once."""
     from sessions_log.tasks import send_session_email
 
+    if emails_are_muted():
+        return []
     emails = [
         SessionEmail.objects.create(
             session=session,
