@@ -175,7 +175,7 @@ class CheckInForm(forms.Form):
         label="How useful was the session?",
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         help_text="1 = not useful, 5 = very useful. Ratings are only reported as totals.",
     )
     learned = forms.CharField(
@@ -211,12 +211,16 @@ class CheckInForm(forms.Form):
             previous = {r.goal_id: r.progress for r in instance.goal_progress.all()}
         for goal in self.goals:
             self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
-                label=f"Progress toward “{goal.title}” (%)",
+                label=f"{goal.title} (%)",
                 min_value=0,
                 max_value=100,
                 initial=previous.get(goal.pk, goal.progress),
-                widget=forms.NumberInput(attrs={"step": 5}),
+                widget=forms.NumberInput(attrs={"step": 5, "style": "max-width: 8rem"}),
             )
+
+    @property
+    def goal_fields(self) -> list[forms.BoundField]:
+        return [self[f"goal_{goal.pk}"] for goal in self.goals]
 
     @property
     def goal_progress(self) -> dict[int, int]:
