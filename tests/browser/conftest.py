@@ -40,14 +40,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def shots(tmp_path, page):
-    """shots("name") saves a full-page screenshot of the current page under the test's tmp folder."""
+    """shots("name") saves a full-page screenshot of the current page under the test's tmp folder.
+
+    shots("name", on=other_page) shoots another page, e.g. one in a second browser context.
+    """
     folder = tmp_path / "screenshots"
     folder.mkdir()
     counter = iter(range(1, 1000))
 
-    def _shot(name: str) -> Path:
+    def _shot(name: str, on=None) -> Path:
         path = folder / f"{next(counter):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     _shot.folder = folder
@@ -56,11 +59,12 @@ def shots(tmp_path, page):
 
 @pytest.fixture
 def axe_check(page):
-    """Run axe-core on the current page; fail on serious or critical violations."""
+    """Run axe-core on the current page (or axe_check(on=other_page)); fail on serious or critical violations."""
 
-    def _check() -> None:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    def _check(on=None) -> None:
+        target = on or page
+        target.add_script_tag(path=str(AXE))
+        result = target.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, json.dumps(
             [{"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"][:3]]} for v in bad], indent=1
