@@ -79,3 +79,15 @@ def test_home_is_public_and_health_check_answers(client):
     health = client.get(reverse("healthz"))
     assert health.status_code == 200
     assert health.json() == {"status": "ok"}
+
+
+def test_leaders_home_explains_the_role_while_no_report_exists(client_for, leader, employee, program_admin):
+    assert 'data-testid="leader-card"' in client_for(leader).get(reverse("home")).text
+    assert 'data-testid="leader-card"' not in client_for(employee).get(reverse("home")).text
+    assert 'data-testid="leader-card"' not in client_for(program_admin).get(reverse("home")).text
+
+
+def test_program_admins_home_leads_to_the_employee_import(client_for, program_admin, employee):
+    home = reverse("home")
+    assert f'href="{reverse("accounts:import_upload")}"' in client_for(program_admin).get(home).text
+    assert f'href="{reverse("accounts:import_upload")}"' not in client_for(employee).get(home).text
