@@ -19,6 +19,7 @@ from mentoring.models import (
     Enrollment,
     EnrollmentStatus,
     Invitation,
+    Partnership,
     Program,
 )
 
@@ -332,14 +333,37 @@ def _waitlist_ahead() -> Subquery:
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0))
 
 
+def _my_partnership() -> Subquery:
+    """The enrolled person's partnership in the enrollment's cohort, an active one first (None before matching)."""
+    return Subquery(
+        Partnership.objects.filter(cohort=OuterRef("cohort"))
+        .filter(Q(member_a=OuterRef("user")) | Q(member_b=OuterRef("user")))
+        .order_by("status", "-started_at")  # "active" sorts before "ended"
+        .values("pk")[:1]
+    )
+
+
 def enrollments_for(user: User) -> QuerySet[Enrollment]:
-    """The person's own enrollments, newest cohort first, with their place on any waitlist."""
+    """The person's own enrollments, newest cohort first, with their place on any waitlist and their partnership."""
     return (
         Enrollment.objects.filter(user=user)
         .select_related("cohort", "cohort__program")
-        .annotate(waitlist_ahead=_waitlist_ahead())
+        .annotate(waitlist_ahead=_waitlist_ahead(), my_partnership_id=_my_partnership())
         .order_by("-cohort__starts_on", "cohort__name")
     )
+
+
+def partnerships_in_cohort_for(user: User, cohort: Cohort) -> list[Partnership]:
+    """The person's partnerships in one cohort (usually one), active first, each with `.partner` set."""
+    partnerships = list(
+        Partnership.objects.for_user(user)
+        .filter(cohort=cohort)
+        .select_related("member_a", "member_b")
+        .order_by("status", "-started_at")
+    )
+    for partnership in partnerships:
+        partnership.partner = partnership.partner_of(user)
+    return partnerships
 
 
 def enrollment_for_owner(enrollment_pk: int, user: User) -> Enrollment | None:

@@ -371,7 +371,13 @@ def enrollment_detail(request, pk: int):
     return render(
         request,
         "mentoring/enrollment_detail.html",
-        {"enrollment": enrollment, "cohort": enrollment.cohort, "program": enrollment.cohort.program, "form": form},
+        {
+            "enrollment": enrollment,
+            "cohort": enrollment.cohort,
+            "program": enrollment.cohort.program,
+            "form": form,
+            "partnerships": selectors.partnerships_in_cohort_for(request.user, enrollment.cohort),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
