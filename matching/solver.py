@@ -119,9 +119,22 @@ def _top_k(n: int, ends_u: np.ndarray, ends_v: np.ndarray, value: np.ndarray, k:
     if not m:
         return np.zeros(0, dtype=np.int64)
     edge = np.arange(m, dtype=np.int64)
-    ends = np.concatenate([ends_u, ends_v])
-    vals = np.concatenate([value, value])
+    ends = np.concatenate([ends_u, ends_v]).astype(np.int64)
     edges = np.concatenate([edge, edge])
+    if np.issubdtype(value.dtype, np.integer):
+        # Pack (vertex, value descending, edge) into one int64 and sort that: much faster than lexsort on
+        # tens of millions of entries.
+        low, high = int(value.min()), int(value.max())
+        value_bits = max(1, (high - low).bit_length())
+        edge_bits = max(1, int(m).bit_length())
+        if n.bit_length() + value_bits + edge_bits <= 62:
+            rank_value = (high - np.concatenate([value, value]).astype(np.int64)) << edge_bits
+            keys = np.sort((ends << (value_bits + edge_bits)) | rank_value | edges)
+            ends = keys >> (value_bits + edge_bits)
+            edges = keys & ((1 << edge_bits) - 1)
+            rank = np.arange(len(ends)) - np.searchsorted(ends, ends, side="left")
+            return np.unique(edges[rank < k])
+    vals = np.concatenate([value, value])
     order = np.lexsort((edges, -vals, ends))
     ends, edges = ends[order], edges[order]
     rank = np.arange(len(ends)) - np.searchsorted(ends, ends, side="left")
@@ -183,36 +196,41 @@ def _mates(n: int, pairs: np.ndarray) -> np.ndarray:
 
 
 def _repair(
-    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, pairs: np.ndarray, bound: int, rounds: int = 4, reach: int = 8
+    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, pairs: np.ndarray, bound: int, rounds: int = 6, reach: int = 8
 ) -> np.ndarray:
-    """Match more people: re-solve exactly around the unmatched (their best partners and those partners' mates)."""
+    """Match more people: re-solve exactly around the unmatched (their best partners and those partners' mates).
+
+    The ball is closed under the current matching, so the exact re-solve inside it can only keep or raise the
+    number of pairs (cardinality first, then score); everything outside stays as it is.
+    """
     degree = np.bincount(np.concatenate([u, v]), minlength=n)
     for _ in range(rounds):
         mate = _mates(n, pairs)
         if 2 * len(pairs) >= bound:
             break
-        lonely = np.flatnonzero((mate < 0) & (degree > 0))
-        touch = np.zeros(n, dtype=bool)
-        touch[lonely] = True
-        near = touch[u] | touch[v]
-        idx = np.flatnonzero(near)
-        best = idx[_top_k(n, u[idx], v[idx], w[idx], reach)]
+        touch = (mate < 0) & (degree > 0)
+        # The best `reach` edges of each unmatched person (not of their neighbours, or the ball would swallow
+        # the whole neighbourhood of everyone near them).
+        from_u, from_v = np.flatnonzero(touch[u]), np.flatnonzero(touch[v])
+        ends = np.concatenate([u[from_u], v[from_v]])
+        edges = np.concatenate([from_u, from_v])
+        order = np.lexsort((edges, -w[edges], ends))
+        ends, edges = ends[order], edges[order]
+        rank = np.arange(len(ends)) - np.searchsorted(ends, ends, side="left")
+        best = np.unique(edges[rank < reach])
         ball = touch.copy()
         ball[u[best]] = True
         ball[v[best]] = True
         partners = mate[ball]
         ball[partners[partners >= 0]] = True
-        inside = ball[u] & ball[v]
-        # Inside the ball keep all pairs between ball members that are tight enough to matter: the current
-        # matching, the edges of the unmatched and the best edges found above.
-        keep = np.zeros(len(u), dtype=bool)
-        keep[best] = True
-        keep |= near & inside
-        current = _edge_ids(n, u, v, pairs)
-        keep[current[ball[u[current]]]] = True
-        sub = np.flatnonzero(keep & inside)
+        # Inside the ball: the current pairs, every edge of the unmatched, and the edges between a partner of
+        # theirs and someone else in the ball (the alternating paths that let one more pair in).
+        keep = ball[u] & ball[v]
+        sub = np.flatnonzero(keep)
         nodes = np.flatnonzero(ball)
-        local_pairs = _rx_matching(len(nodes), np.searchsorted(nodes, u[sub]), np.searchsorted(nodes, v[sub]), w[sub])
+        local_pairs = _solve_components(
+            len(nodes), np.searchsorted(nodes, u[sub]), np.searchsorted(nodes, v[sub]), w[sub]
+        )
         outside = pairs[~ball[pairs[:, 0]]] if len(pairs) else pairs
         new = np.concatenate([outside, nodes[local_pairs].reshape(-1, 2)])
         if len(new) <= len(pairs):

@@ -1,0 +1,134 @@
+"""Matching engine benchmarks on synthetic cohorts with realistic profiles (see tests/matching/synthetic.py).
+
+Run with `make bench`. Each scenario runs in a fresh Python process so its peak memory is its own. Figures are
+printed (and copied into the README); the asserts check quality, not time:
+
+- 2,000 people: exact optimum on the full graph, scoring + solving time and peak memory, and networkx's
+  max_weight_matching on the same allowed pairs (the reference we beat; it must find the same optimum).
+- 10,000 people: the priced solver, its LP-certified share of the optimum (>= 99.9 %) and the number of people
+  matched against the Tutte-Berge bound. TWOWAY_BENCH_EXACT=1 also runs the exact solver on the full graph once.
+- 50,000 people: the same, >= 99.5 %; opt-in with TWOWAY_BENCH_50K=1 because it takes a few minutes here.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = {"max_timezone_gap_hours": 8}  # otherwise a new cohort's defaults
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scenario(n: int, mode: str) -> dict:
+    """Runs inside the child process: build the cohort, then time scoring and solving."""
+    sys.path.insert(0, str(ROOT))
+    from matching import solver
+    from matching.engine import Rules, solve
+    from matching.scoring import CohortArrays
+    from tests.matching.synthetic import make_cohort
+
+    rules = Rules(**RULES)
+    people = sorted(make_cohort(n, seed=1), key=lambda p: p.id)
+    baseline = _rss_mb()
+    t0 = time.perf_counter()
+    arrays = CohortArrays(people, rules)
+    u, v, w = arrays.allowed_edges()
+    t1 = time.perf_counter()
+    _, report = solver.match(n, u, v, w, exact=(mode == "exact"))
+    t2 = time.perf_counter()
+    figures = {
+        "people": n,
+        "allowed_pairs": len(u),
+        "reciprocal_share": len(u) / (n * (n - 1) / 2),
+        "scoring_s": t1 - t0,
+        "solving_s": t2 - t1,
+        "peak_mb": _rss_mb() - baseline,
+        "method": report.method,
+        "matched": report.matched_people,
+        "matchable_bound": report.matchable_people_bound,
+        "total": report.total_score,
+        "upper_bound": report.score_upper_bound,
+        "certified_ratio": report.certified_ratio,
+        "candidate_pairs": report.candidate_pairs,
+        "lp_rounds": report.lp_rounds,
+    }
+    if mode == "networkx":
+        import networkx as nx
+
+        graph = nx.Graph()
+        graph.add_nodes_from(range(n))
+        graph.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
+        t3 = time.perf_counter()
+        mates = nx.max_weight_matching(graph, maxcardinality=True)
+        figures["networkx_s"] = time.perf_counter() - t3
+        figures["networkx_total"] = sum(graph[a][b]["weight"] for a, b in mates)
+        figures["networkx_matched"] = 2 * len(mates)
+    if mode == "compare":
+        t3 = time.perf_counter()
+        _, exact = solver.exact_matching(n, u, v, w)
+        figures["exact_s"] = time.perf_counter() - t3
+        figures["exact_total"] = exact.total_score
+        figures["exact_matched"] = exact.matched_people
+    if mode in ("exact", "networkx"):
+        t4 = time.perf_counter()
+        result = solve(people, rules)
+        figures["full_solve_s"] = time.perf_counter() - t4  # explanations, reasons, supply and demand included
+        figures["full_solve_timings"] = dict(result.timings)
+    return figures
+
+
+def run(n: int, mode: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, str(n), mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    print(f"\nmatching benchmark, {n:,} people ({mode}):")
+    for key, value in figures.items():
+        print(f"  {key:>20}: {value:,.4f}" if isinstance(value, float) else f"  {key:>20}: {value}")
+    return figures
+
+
+def test_bench_2000_people_exact_against_networkx():
+    figures = run(2000, "networkx")
+    assert figures["method"] == "exact"
+    assert figures["networkx_matched"] == figures["matched"]
+    assert figures["networkx_total"] == figures["total"]  # same optimum: max cardinality, then max score
+    print(f"  rustworkx is {figures['networkx_s'] / figures['solving_s']:.0f}x faster than networkx here")
+
+
+def test_bench_10000_people_priced_and_certified():
+    mode = "compare" if os.environ.get("TWOWAY_BENCH_EXACT") else "priced"
+    figures = run(10_000, mode)
+    assert figures["method"] == "priced"
+    assert figures["matched"] == figures["matchable_bound"]  # as many people as any matching could pair
+    assert figures["certified_ratio"] >= 0.999
+    if mode == "compare":
+        assert figures["exact_matched"] == figures["matched"]
+        assert figures["total"] >= 0.999 * figures["exact_total"]
+        print(f"  share of the exact optimum: {figures['total'] / figures['exact_total']:.6f}")
+
+
+@pytest.mark.skipif(not os.environ.get("TWOWAY_BENCH_50K"), reason="set TWOWAY_BENCH_50K=1 (takes minutes)")
+def test_bench_50000_people_priced_and_certified():
+    figures = run(50_000, "priced")
+    assert figures["matched"] == figures["matchable_bound"]
+    assert figures["certified_ratio"] >= 0.995
+
+
+if __name__ == "__main__":
+    print(json.dumps(scenario(int(sys.argv[1]), sys.argv[2])))
