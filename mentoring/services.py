@@ -27,6 +27,8 @@ from mentoring.models import (
     Enrollment,
     EnrollmentStatus,
     Invitation,
+    Partnership,
+    PartnershipStatus,
     Program,
 )
 from mentoring.tasks import send_profile_reminder
@@ -320,6 +322,12 @@ def enrollment_waitlist(*, enrollment: Enrollment, base_url: str) -> Enrollment:
             "can be moved to the waitlist.",
             code="invalid_status",
         )
+    if _active_partnerships(locked_cohort, enrollment.user).exists():
+        raise ValidationError(
+            f"{enrollment.user} already has a partner in this cohort, so they cannot wait for a place. "
+            "Withdraw them instead: that ends their partnership.",
+            code="paired",
+        )
     _set_status(enrollment, EnrollmentStatus.WAITLISTED)
     enrollment.save(update_fields=["status", "status_changed_at", "waitlisted_at"])
     others = _promote_from_waitlist(locked_cohort, base_url=base_url)
@@ -333,8 +341,13 @@ def enrollment_waitlist(*, enrollment: Enrollment, base_url: str) -> Enrollment:
     return enrollment
 
 
+def _active_partnerships(cohort: Cohort, user: User):
+    return Partnership.objects.active().for_user(user).filter(cohort=cohort)
+
+
 @transaction.atomic
 def enrollment_withdraw_by_admin(*, enrollment: Enrollment, base_url: str) -> Enrollment:
+    """The program team takes someone out of the cohort; a partnership they have in it ends with them."""
     locked_cohort = _lock(enrollment.cohort)
     enrollment = Enrollment.objects.select_for_update().select_related("user").get(pk=enrollment.pk)
     enrollment.cohort = locked_cohort
@@ -344,6 +357,12 @@ def enrollment_withdraw_by_admin(*, enrollment: Enrollment, base_url: str) -> En
         raise ValidationError(f"{enrollment.user} is already {enrollment.get_status_display().lower()}.")
     _set_status(enrollment, EnrollmentStatus.WITHDRAWN)
     enrollment.save(update_fields=["status", "status_changed_at"])
+    # A pair cannot go on without one of its partners: its page then says why it ended, and it takes no sessions.
+    _active_partnerships(locked_cohort, enrollment.user).update(
+        status=PartnershipStatus.ENDED,
+        ended_at=timezone.now(),
+        end_reason=f"{enrollment.user.display_name} was withdrawn from the cohort by the program team.",
+    )
     _promote_from_waitlist(locked_cohort, base_url=base_url)
     return enrollment
 

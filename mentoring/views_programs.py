@@ -21,7 +21,7 @@ from mentoring.forms import (
     ProgramForm,
     TransitionForm,
 )
-from mentoring.models import Cohort, CohortStatus, Enrollment, Invitation, Program
+from mentoring.models import Cohort, CohortStatus, Enrollment, Invitation, PartnershipStatus, Program
 
 
 def _base_url(request) -> str:
@@ -196,8 +196,16 @@ def enrollment_action(request, pk: int, action: str):
             services.enrollment_waitlist(enrollment=enrollment, base_url=base_url)
             messages.success(request, f"{name} is now at the end of the waitlist.")
         elif action == "withdraw":
+            partners = [
+                p.partner.display_name
+                for p in selectors.partnerships_in_cohort_for(enrollment.user, enrollment.cohort)
+                if p.status == PartnershipStatus.ACTIVE
+            ]
             services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=base_url)
-            messages.success(request, f"{name} is withdrawn. Their place went to the waitlist, if anyone waits.")
+            text = f"{name} is withdrawn. Their place went to the waitlist, if anyone waits."
+            if partners:
+                text += f" Their partnership with {' and '.join(partners)} has ended."
+            messages.success(request, text)
         else:
             _remind(request, [enrollment])
     except ValidationError as error:
