@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from numbers import Real
 
@@ -247,12 +247,15 @@ def solve(
     excluded: Iterable[Sequence[str]] = (),
     exact: bool | None = None,
     allow_one_way_locks: bool = False,
+    progress: Callable[[str, float], None] | None = None,
 ) -> MatchResult:
     """Pair the cohort: as many people as possible, then the best total score.
 
     locked: pairs fixed by an admin (kept as they are; one that breaks a hard rule raises InputError, except that
     allow_one_way_locks=True accepts a hand-made pair that is not reciprocal). excluded: pairs never to be made.
     exact: None chooses (exact up to EXACT_LIMIT free people), True forces the exact solver, False the priced one.
+    progress: called as progress(stage, share done) with stage "scoring", "solving" or "report", e.g. to drive a
+    progress bar from a Celery task.
     Raises InputError (with .person and .field) for any bad input. The same input always gives the same result.
     """
     rules = rules or Rules()
@@ -266,10 +269,13 @@ def solve(
     free = np.ones(n, dtype=bool)
     for a, b in locked_pairs:
         free[index[a]] = free[index[b]] = False
-    u, v, w = arrays.allowed_edges(keep=free)
+    report_progress = progress or (lambda stage, share: None)
+    u, v, w = arrays.allowed_edges(keep=free, progress=lambda share: report_progress("scoring", share))
+    report_progress("solving", 0.0)
     t1 = time.perf_counter()
     use_exact = exact if exact is not None else int(free.sum()) <= EXACT_LIMIT
     matched, report = _solver.match(n, u, v, w, exact=use_exact)
+    report_progress("report", 0.0)
     t2 = time.perf_counter()
 
     excluded_set = set(excluded_pairs)
@@ -297,6 +303,7 @@ def solve(
     unmatched.sort(key=lambda x: x.id)
     supply = supply_and_demand(people, pairs)
     t3 = time.perf_counter()
+    report_progress("report", 1.0)
     return MatchResult(
         pairs=tuple(pairs),
         unmatched=tuple(unmatched),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -509,10 +509,18 @@ class CohortArrays:
         for start in range(0, self.n, size):
             yield np.arange(start, min(start + size, self.n), dtype=np.int64)
 
-    def allowed_edges(self, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every allowed pair (i < j) with its score; keep (bool per person) restricts both ends."""
+    def allowed_edges(
+        self, keep: np.ndarray | None = None, progress: Callable[[float], None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every allowed pair (i < j) with its score; keep (bool per person) restricts both ends.
+
+        progress, if given, is called with the share of rows done (0..1) after each block.
+        """
         us, vs, ws = [], [], []
         for rows in self.chunks():
+            if progress is not None:
+                # Rows near the end have fewer partners above them: count the pairs, not the rows, done.
+                progress(1 - ((self.n - int(rows[0])) / max(self.n, 1)) ** 2)
             if keep is not None:
                 rows = rows[keep[rows]]
                 if not len(rows):

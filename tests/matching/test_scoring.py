@@ -185,3 +185,37 @@ def test_explanation_names_skills_levels_and_every_adjustment():
     assert "different departments (Sales, IT) +10 points" in text
     assert "time zones 6 h apart (2 per full hour beyond 3 h) -6 points" in text
     assert text.endswith("Total 154 points.")
+
+
+def test_rules_accept_the_cohort_models_decimal_weight_and_reference_instants():
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    junior = person("jo", seniority=2, timezone="Europe/London", offers={"TikTok": 5}, wants={"Budgeting": 2})
+    senior = person("sam", seniority=7, timezone="America/New_York", offers={"Budgeting": 5}, wants={"TikTok": 1})
+    rules = Rules(reverse_mentoring_weight=Decimal("0.25"), same_department="allowed")
+    assert score(junior, senior, rules) == 60 + 50 + 25 + 15 - 4
+    # In the week of 20 March 2026 New York has moved its clocks and London has not: 4 hours apart.
+    spring = Rules(timezone_reference=(datetime(2026, 3, 20, 12, tzinfo=UTC),))
+    assert breakdown(junior, senior, spring).timezone_gap_minutes == 240
+    from matching.engine import solve
+
+    assert solve([junior, senior], rules).total_score == score(junior, senior, rules)
+
+
+@pytest.mark.parametrize(
+    "rules, field",
+    [
+        (Rules(same_department="sometimes"), "rules.same_department"),
+        (Rules(reverse_mentoring_weight=1.5), "rules.reverse_mentoring_weight"),
+        (Rules(max_timezone_gap_hours=-1), "rules.max_timezone_gap_hours"),
+        (Rules(reciprocity_required="yes"), "rules.reciprocity_required"),
+        (Rules(timezone_reference=()), "rules.timezone_reference"),
+    ],
+)
+def test_bad_rules_are_refused_with_the_field(rules, field):
+    from matching.engine import InputError, solve
+
+    with pytest.raises(InputError) as err:
+        solve([person("a"), person("b")], rules)
+    assert err.value.field == field

@@ -271,3 +271,13 @@ def test_priced_matching_with_no_edges():
 
     pairs, report = priced_matching(3, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert len(pairs) == 0 and report.matched_people == 0
+
+
+def test_progress_is_reported_stage_by_stage():
+    seen = []
+    solve(random_cohort(2, 30), Rules(), progress=lambda stage, share: seen.append((stage, share)))
+    stages = [stage for stage, _ in seen]
+    assert stages[0] == "scoring" and stages[-1] == "report"
+    assert stages.index("solving") < stages.index("report")
+    assert seen[-1] == ("report", 1.0)
+    assert all(0 <= share <= 1 for _, share in seen)
