@@ -47,6 +47,7 @@ class UnmatchedReport:
         self.pairs = np.stack([matched, mate[matched]], axis=1) if len(matched) else np.zeros((0, 2), np.int64)
         self.offered_count: Counter[str] = Counter()
         self.display: dict[str, str] = {}
+        self._wanted_count: Counter[str] | None = None
         for p in self.people:
             for s in p.offers:
                 self.offered_count[skill_key(s)] += 1
@@ -117,35 +118,39 @@ class UnmatchedReport:
         rules = self.rules
         teachers, learners = js[inn > 0], js[out > 0]
         if not p.wants and rules.reciprocity_required:
-            suggestions.append(f"Ask {p.id} to add a skill they want to learn; most offered here: {self._popular(p)}.")
+            suggestions.append(
+                f"Ask {p.id} to add a skill they want to learn{self._popular(p, '; most offered here: ')}."
+            )
             return (
                 f"{p.id} has not listed any skill they want to learn, and this cohort requires both partners to learn."
             )
         if not p.offers and rules.reciprocity_required:
-            suggestions.append(f"Ask {p.id} to add a skill they can teach, e.g. one of: {self._most_wanted(p)}.")
+            suggestions.append(
+                f"Ask {p.id} to add a skill they can teach{self._most_wanted(p, '; most wanted here: ')}."
+            )
             return f"{p.id} has not listed any skill they can teach, and this cohort requires both partners to teach."
         if not len(teachers) and (rules.reciprocity_required or not len(learners)):
             missing, too_low = [], []
             for skill, current in sorted(p.wants.items(), key=lambda kv: skill_key(kv[0])):
                 if self.offered_count[skill_key(skill)] - (1 if skill_key(skill) in map(skill_key, p.offers) else 0):
-                    too_low.append(f"{skill} (offered, but not above {p.id}'s level {current})")
+                    too_low.append((skill, current))
                 else:
                     missing.append(skill)
             parts = []
             if missing:
                 parts.append(f"nobody in this cohort offers what {p.id} wants: {', '.join(missing)}")
-            if too_low:
-                parts.append(f"nobody offers {', '.join(too_low)}")
+            for skill, current in too_low:
+                parts.append(f"{skill} is offered, but not above {p.id}'s level {current}")
+            wanted = ", ".join(missing + [f"{skill} above level {current}" for skill, current in too_low])
             suggestions.append(
-                f"Find someone who offers {', '.join(missing or [s.split(' (')[0] for s in too_low])} "
-                f"(for example in the next cohort), or ask {p.id} to choose other skills to learn; "
-                f"most offered here: {self._popular(p)}."
+                f"Find someone who offers {wanted} (for example in the next cohort), or ask {p.id} to choose other "
+                f"skills to learn{self._popular(p, '; most offered here: ')}."
             )
             return "; ".join(parts) + "."
         if rules.reciprocity_required and not len(learners):
             offered = ", ".join(sorted(p.offers, key=skill_key))
             suggestions.append(
-                f"Ask {p.id} whether they can also teach one of the skills most wanted here: {self._most_wanted(p)}."
+                f"Ask {p.id} whether they can also teach another skill{self._most_wanted(p, '; most wanted here: ')}."
             )
             return f"nobody in this cohort wants to learn what {p.id} offers ({offered}) at {p.id}'s levels."
         reciprocal = (inn > 0) & (out > 0) if rules.reciprocity_required else (inn > 0) | (out > 0)
@@ -204,16 +209,19 @@ class UnmatchedReport:
 
     # -- suggestions ------------------------------------------------------------------------------------------
 
-    def _popular(self, p: Candidate) -> str:
+    def _popular(self, p: Candidate, prefix: str) -> str:
+        """The skills most offered in the cohort that p neither offers nor wants, after prefix (or nothing)."""
         own = {skill_key(s) for s in p.offers} | {skill_key(s) for s in p.wants}
-        top = [(-c, k) for k, c in self.offered_count.items() if k not in own]
-        return ", ".join(f"{self.display[k]} ({-c})" for c, k in sorted(top)[:SKILL_HINTS]) or "none"
+        top = sorted((-c, k) for k, c in self.offered_count.items() if k not in own)[:SKILL_HINTS]
+        return prefix + ", ".join(f"{self.display[k]} ({-c})" for c, k in top) if top else ""
 
-    def _most_wanted(self, p: Candidate) -> str:
-        counts: Counter[str] = Counter(skill_key(s) for q in self.people for s in q.wants)
+    def _most_wanted(self, p: Candidate, prefix: str) -> str:
+        """The skills most wanted in the cohort that p does not offer yet, after prefix (or nothing)."""
+        if self._wanted_count is None:
+            self._wanted_count = Counter(skill_key(s) for q in self.people for s in q.wants)
         own = {skill_key(s) for s in p.offers}
-        top = sorted((-c, k) for k, c in counts.items() if k not in own)
-        return ", ".join(f"{self.display[k]} ({-c})" for c, k in top[:SKILL_HINTS]) or "none"
+        top = sorted((-c, k) for k, c in self._wanted_count.items() if k not in own)[:SKILL_HINTS]
+        return prefix + ", ".join(f"{self.display[k]} ({-c})" for c, k in top) if top else ""
 
     def _skill_hints(self, p: Candidate, js, inn, out, hard, suggestions: list[str]) -> None:
         """Skills that would give p a partner: what p's possible teachers want, what p's possible learners offer."""

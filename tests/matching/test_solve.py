@@ -281,3 +281,13 @@ def test_progress_is_reported_stage_by_stage():
     assert stages.index("solving") < stages.index("report")
     assert seen[-1] == ("report", 1.0)
     assert all(0 <= share <= 1 for _, share in seen)
+
+
+def test_reason_when_a_wanted_skill_is_only_offered_at_or_below_the_learners_level():
+    ana = person("Ana", offers={"Python": 4}, wants={"SQL": 3, "Go": 1})
+    ben = person("Ben", offers={"SQL": 3}, wants={"Python": 1})
+    [lonely, _] = solve([ana, ben], Rules()).unmatched
+    assert (
+        lonely.reason == "nobody in this cohort offers what Ana wants: Go; SQL is offered, but not above Ana's level 3."
+    )
+    assert lonely.suggestions[0].startswith("Find someone who offers Go, SQL above level 3 (for example")
