@@ -94,7 +94,9 @@ def _check_levels(person: str, field: str, levels: object) -> None:
     for skill, level in levels.items():
         if not isinstance(skill, str) or not skill.strip():
             raise InputError("skill names must be non-empty text", person=person, field=field)
-        if not _is_int(level) or not 1 <= level <= 5:
+        if not _is_int(level):
+            raise InputError(f"level {level!r} must be a whole number 1-5", person=person, field=f"{field}.{skill}")
+        if not 1 <= level <= 5:
             raise InputError(f"level {level!r} is outside 1-5", person=person, field=f"{field}.{skill}")
         key = skill_key(skill)
         if key in seen:
@@ -109,7 +111,9 @@ def _check_candidate(p: object, position: int) -> None:
         raise InputError("must be non-empty text", person=f"#{position + 1}", field="id")
     if not isinstance(p.department, str):
         raise InputError("must be text", person=p.id, field="department")
-    if not _is_int(p.seniority) or not 1 <= p.seniority <= 8:
+    if not _is_int(p.seniority):
+        raise InputError(f"seniority {p.seniority!r} must be a whole number 1-8", person=p.id, field="seniority")
+    if not 1 <= p.seniority <= 8:
         raise InputError(f"seniority {p.seniority!r} is outside 1-8", person=p.id, field="seniority")
     if not check_timezone(p.timezone):
         raise InputError(

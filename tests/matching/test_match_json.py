@@ -139,6 +139,8 @@ BAD_INPUTS = [
     ("offer level", "ana", "offers.Tableau", "level 7 is outside 1-5"),
     ("want level", "ben", "wants.Tableau", "level 0 is outside 1-5"),
     ("seniority", "dee", "seniority", "outside 1-8"),
+    ("seniority text", "dee", "seniority", "must be a whole number 1-8"),
+    ("level text", "ana", "offers.Tableau", "must be a whole number 1-5"),
     ("missing", "dee", "timezone", "is missing"),
     ("unknown field", "dee", "skills", "unknown field"),
     (cohort(locked=[["ben", "cy"]]), "ben", "locked", "ben is cy's manager"),
@@ -160,6 +162,10 @@ def bad(kind):
         people[1]["wants"]["Tableau"] = 0
     elif kind == "seniority":
         people[3]["seniority"] = 9
+    elif kind == "seniority text":
+        people[3]["seniority"] = "4"
+    elif kind == "level text":
+        people[0]["offers"]["Tableau"] = 4.5
     elif kind == "missing":
         del people[3]["timezone"]
     elif kind == "unknown field":
