@@ -485,10 +485,28 @@ class CohortArrays:
         return total, blocked
 
     def hard_blocks(self, i: int) -> np.ndarray:
-        """Hard-rule bits (department, manager, time zone, exclusion) between person i and everyone, teaching aside."""
-        everyone = np.arange(self.n, dtype=np.int64)
-        zeros = np.zeros(self.n, dtype=np.int64)
-        _, blocked = self.evaluate(np.full(self.n, i, dtype=np.int64), everyone, zeros + 1, zeros + 1)
+        """Hard-rule bits (department, manager, time zone, exclusion) between person i and everyone, teaching aside.
+
+        The same rules as evaluate(), for one person against the whole cohort without scoring anything.
+        """
+        rules, n = self.rules, self.n
+        blocked = np.zeros(n, dtype=np.int64)
+        if rules.same_department == "forbidden" and self.department[i] >= 0:
+            blocked |= np.where(self.department == self.department[i], BLOCK_SAME_DEPARTMENT, 0)
+        if rules.avoid_manager_pairs:
+            everyone = np.arange(n, dtype=np.int64)
+            blocked |= np.where((self.manager == i) | (everyone == self.manager[i]), BLOCK_MANAGER, 0)
+        if self.limit is not None:
+            gap = np.zeros(n, dtype=np.int64)
+            for col in range(self.offsets.shape[1]):
+                d = np.abs(self.offsets[:, col] - self.offsets[i, col]) % 1440
+                gap = np.maximum(gap, np.minimum(d, 1440 - d))
+            blocked |= np.where(gap > self.limit, BLOCK_TIMEZONE, 0)
+        if len(self.excluded):
+            lo = self.excluded // n
+            hi = self.excluded % n
+            partners = np.concatenate([hi[lo == i], lo[hi == i]])
+            blocked[partners] |= BLOCK_EXCLUDED
         blocked[i] |= BLOCK_NOTHING
         return blocked
 

@@ -219,3 +219,15 @@ def test_bad_rules_are_refused_with_the_field(rules, field):
     with pytest.raises(InputError) as err:
         solve([person("a"), person("b")], rules)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("rules", RULE_VARIANTS)
+def test_hard_blocks_of_one_person_agree_with_evaluate(rules):
+    people = sorted(random_cohort(5, 40), key=lambda p: p.id)
+    arrays = CohortArrays(people, rules, [(0, 4), (9, 0)])
+    everyone = np.arange(len(people))
+    ones = np.ones(len(people), dtype=np.int64)
+    for i in range(len(people)):
+        _, expected = arrays.evaluate(np.full(len(people), i), everyone, ones, ones)
+        expected[i] |= 32
+        assert arrays.hard_blocks(i).tolist() == expected.tolist()
