@@ -123,9 +123,13 @@ def partnership_create(
 
 
 @transaction.atomic
-def partnership_end(*, partnership: Partnership, ended_by: User, reason: str) -> Partnership:
-    """End an active partnership early (a partner or a program admin does this); the reason is kept."""
+def partnership_end(*, partnership: Partnership, ended_by: User, reason: str, base_url: str = "") -> Partnership:
+    """End an active partnership early (a partner or a program admin does this); the reason is kept.
+
+    Its sessions still to come are cancelled, so they leave both calendars.
+    """
     from accounts.permissions import is_program_admin
+    from sessions_log.services import sessions_cancel_for_ended_partnership
 
     partnership = _lock_partnership(partnership)
     if not (partnership.has_member(ended_by) or is_program_admin(ended_by)):
@@ -140,6 +144,9 @@ def partnership_end(*, partnership: Partnership, ended_by: User, reason: str) ->
     partnership.ended_at = timezone.now()
     partnership.end_reason = reason
     partnership.save(update_fields=["status", "ended_at", "end_reason"])
+    sessions_cancel_for_ended_partnership(
+        partnership=partnership, by=ended_by if partnership.has_member(ended_by) else None, base_url=base_url
+    )
     return partnership
 
 

@@ -148,7 +148,12 @@ def partnership_end(request, pk: int):
     form = PartnershipEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partnership_end(partnership=partnership, ended_by=request.user, reason=form.cleaned_data["reason"])
+            services.partnership_end(
+                partnership=partnership,
+                ended_by=request.user,
+                reason=form.cleaned_data["reason"],
+                base_url=request.build_absolute_uri("/"),
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:

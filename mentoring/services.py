@@ -32,6 +32,7 @@ from mentoring.models import (
     Program,
 )
 from mentoring.tasks import send_profile_reminder
+from sessions_log.services import sessions_cancel_for_ended_partnership
 
 PROGRAM_FIELDS = ("name", "purpose", "confidentiality_statement", *CohortRules.RULE_FIELDS)
 
@@ -357,12 +358,14 @@ def enrollment_withdraw_by_admin(*, enrollment: Enrollment, base_url: str) -> En
         raise ValidationError(f"{enrollment.user} is already {enrollment.get_status_display().lower()}.")
     _set_status(enrollment, EnrollmentStatus.WITHDRAWN)
     enrollment.save(update_fields=["status", "status_changed_at"])
-    # A pair cannot go on without one of its partners: its page then says why it ended, and it takes no sessions.
-    _active_partnerships(locked_cohort, enrollment.user).update(
-        status=PartnershipStatus.ENDED,
-        ended_at=timezone.now(),
-        end_reason=f"{enrollment.user.display_name} was withdrawn from the cohort by the program team.",
-    )
+    # A pair cannot go on without one of its partners: its page then says why it ended, and its sessions still to
+    # come are cancelled.
+    for partnership in _active_partnerships(locked_cohort, enrollment.user).select_for_update(of=("self",)):
+        partnership.status = PartnershipStatus.ENDED
+        partnership.ended_at = timezone.now()
+        partnership.end_reason = f"{enrollment.user.display_name} was withdrawn from the cohort by the program team."
+        partnership.save(update_fields=["status", "ended_at", "end_reason"])
+        sessions_cancel_for_ended_partnership(partnership=partnership, by=None, base_url=base_url)
     _promote_from_waitlist(locked_cohort, base_url=base_url)
     return enrollment
 

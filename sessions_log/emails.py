@@ -42,6 +42,7 @@ def build_session_message(email: SessionEmail, *, base_url: str) -> EmailMultiAl
         "zone_name": zone.key,
         "with_calendar": bool(email.calendar_method),
         "by_recipient": email.actor_id == recipient.pk,
+        "partnership_active": partnership.status == "active",
     }
     template = f"emails/session_{email.kind}"
     with timezone.override(zone):

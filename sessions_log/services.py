@@ -173,7 +173,7 @@ def _touch(session: Session, *fields: str) -> None:
 
 
 def _queue_emails(
-    session: Session, *, kind: str, recipients: list[User], actor: User, base_url: str, method: str = ""
+    session: Session, *, kind: str, recipients: list[User], actor: User | None, base_url: str, method: str = ""
 ) -> list[SessionEmail]:
     """Record one e-mail per recipient and send each after commit; the task claims the row, so it goes out once."""
     from sessions_log.tasks import send_session_email
@@ -399,6 +399,37 @@ def session_cancel(*, session: Session, by: User, reason: str, base_url: str) ->
         session, kind=EmailKind.CANCELLATION, recipients=recipients, actor=by, base_url=base_url, method=method
     )
     return session
+
+
+def sessions_cancel_for_ended_partnership(*, partnership: Partnership, by: User | None, base_url: str) -> int:
+    """A partnership has ended: its sessions still to come are cancelled, and calendars that hold them are told.
+
+    `by` is the partner who ended it, or None when the program team did (e.g. by withdrawing a partner).
+    Sessions already under way are left for the partners to log. Returns how many were cancelled.
+    """
+    now = timezone.now()
+    sessions = list(
+        Session.objects.select_for_update(of=("self",))
+        .select_related("partnership__member_a", "partnership__member_b")
+        .filter(partnership=partnership, status__in=OPEN_STATUSES, start__gt=now)
+    )
+    reason = f"The partnership ended: {partnership.end_reason}"[:REASON_MAX]
+    members = [partnership.member_a, partnership.member_b]
+    for session in sessions:
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason = reason
+        session.cancelled_by = by
+        session.cancelled_at = now
+        session.cancelled_late = False  # nobody called off a meeting at short notice: the pair ended
+        _touch(session, "status", "cancel_reason", "cancelled_by", "cancelled_at", "cancelled_late")
+        if session.invitation_sent:
+            recipients, method = members, ical.CANCEL
+        else:
+            recipients, method = [m for m in members if by is None or m.pk != by.pk], ""
+        _queue_emails(
+            session, kind=EmailKind.CANCELLATION, recipients=recipients, actor=by, base_url=base_url, method=method
+        )
+    return len(sessions)
 
 
 # --- After the session ----------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""When a partnership ends, its sessions still to come are cancelled and leave both calendars."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring import services as program_services
+from mentoring.models import Enrollment
+from mentoring.partnership_services import partnership_end
+from sessions_log.models import Session
+from tests.factories import SessionFactory
+from tests.sessions_log.conftest import BASE_URL, in_days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sessions(pair):
+    """An accepted session next week (invitations sent), a proposal after it, one held last week, one under way."""
+    return {
+        "accepted": SessionFactory(partnership=pair, start=in_days(7), invitation_sent=True),
+        "proposed": SessionFactory(partnership=pair, start=in_days(14), status="proposed", proposed_by=pair.member_a),
+        "held": SessionFactory(partnership=pair, held=True),
+        "under_way": SessionFactory(
+            partnership=pair, start=timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(minutes=10)
+        ),
+    }
+
+
+def status_of(session) -> str:
+    return Session.objects.get(pk=session.pk).status
+
+
+def test_a_partner_ending_it_cancels_the_sessions_still_to_come(
+    pair, ana, sessions, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_end(partnership=pair, ended_by=ana, reason="I moved teams.", base_url=BASE_URL)
+    accepted = Session.objects.get(pk=sessions["accepted"].pk)
+    assert accepted.status == "cancelled" and accepted.cancelled_by == ana and not accepted.cancelled_late
+    assert accepted.cancel_reason == "The partnership ended: I moved teams."
+    assert status_of(sessions["proposed"]) == "cancelled"
+    assert status_of(sessions["held"]) == "held"
+    assert status_of(sessions["under_way"]) == "accepted"  # theirs to log
+
+
+def test_calendars_holding_a_session_get_a_cancellation_and_no_one_is_asked_to_pick_a_new_time(
+    pair, ana, ben, sessions, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_end(partnership=pair, ended_by=ana, reason="I moved teams.", base_url=BASE_URL)
+    # The accepted session was in both calendars: both get the cancellation; only Ben hears of the proposal.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ana.email, ben.email, ben.email])
+    to_ben = [m for m in mail.outbox if m.to == [ben.email]]
+    assert all("cancelled" in m.subject for m in to_ben)
+    assert all("Ana Costa cancelled" in m.body and "Propose a new time" not in m.body for m in to_ben)
+    assert sum("text/calendar" in [mime for _, mime in m.alternatives] for m in mail.outbox) == 2
+
+
+def test_withdrawing_a_partner_cancels_the_pairs_sessions_in_the_name_of_the_program_team(
+    pair, ana, ben, sessions, django_capture_on_commit_callbacks
+):
+    enrollment = Enrollment.objects.get(cohort=pair.cohort, user=ana)
+    with django_capture_on_commit_callbacks(execute=True):
+        program_services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=BASE_URL)
+    accepted = Session.objects.get(pk=sessions["accepted"].pk)
+    assert accepted.status == "cancelled" and accepted.cancelled_by is None
+    assert accepted.cancel_reason == (
+        "The partnership ended: Ana Costa was withdrawn from the cohort by the program team."
+    )
+    to_ben = [m for m in mail.outbox if m.to == [ben.email]]
+    assert len(to_ben) == 2
+    assert all("The program team cancelled" in m.body for m in to_ben)
+
+
+def test_a_program_admin_ending_it_cancels_in_the_name_of_the_program_team(
+    pair, ben, sessions, program_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_end(partnership=pair, ended_by=program_admin, reason="Left the company.", base_url=BASE_URL)
+    assert Session.objects.get(pk=sessions["accepted"].pk).cancelled_by is None
+    assert all("The program team cancelled" in m.body for m in mail.outbox if m.to == [ben.email])
+
+
+def test_ending_through_the_page_cancels_the_next_session(client_for, pair, ana, sessions):
+    response = client_for(ana).post(reverse("partnerships:end", args=[pair.pk]), {"reason": "I moved teams."})
+    assert response.status_code == 302
+    assert status_of(sessions["accepted"]) == "cancelled"
+    page = client_for(ana).get(sessions["accepted"].get_absolute_url()).text
+    assert "The partnership ended: I moved teams." in page
+
+
+def test_the_end_page_warns_that_sessions_to_come_are_cancelled(client_for, pair, ana):
+    page = client_for(ana).get(reverse("partnerships:end", args=[pair.pk])).text
+    assert "Ending cancels the sessions still to come" in page
