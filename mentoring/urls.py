@@ -11,5 +11,6 @@ urlpatterns = [
     path("programs/", include("mentoring.urls_programs")),
     path("partnerships/", include("mentoring.urls_partnerships")),
     path("sessions/", include("sessions_log.urls")),
+    path("matching/", include("matching.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,23 @@
+"""Celery tasks for matching. They take ids, claim their row exactly once and retry only temporary errors."""
+
+from celery import shared_task
+
+from matching import services
+
+RETRY_DELAYS = (5, 30, 120)  # seconds before each retry of a temporary database error
+
+
+@shared_task(bind=True, acks_late=True, max_retries=len(RETRY_DELAYS))
+def run_match(self, run_id: int) -> str:
+    """Run the engine for one queued match run. A run that someone else already claimed is left alone."""
+    try:
+        run = services.match_run_execute(run_id=run_id)
+    except services.TEMPORARY_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            services.match_run_fail(
+                run_id=run_id, message="The database was unavailable for too long. Run matching again."
+            )
+            raise
+        services.match_run_requeue(run_id=run_id)
+        raise self.retry(exc=error, countdown=RETRY_DELAYS[self.request.retries]) from None
+    return "not claimed" if run is None else run.status

@@ -1,0 +1,328 @@
+"""Matching pages. Every view here is for program admins only (`program_admin_required`): anyone else signed in
+gets 403, anonymous visitors go to the sign-in page. Objects of another run or cohort answer 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import program_admin_required
+from matching import selectors, services
+from matching.forms import EndAndRematchForm, ExcludeForm, ManualPairForm
+from matching.models import MatchPair, MatchRun, MatchRunStatus, PairRule
+from mentoring.models import Cohort, CohortStatus, Partnership, PartnershipStatus
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _run_or_404(pk: int) -> MatchRun:
+    run = selectors.run_for_page(pk)
+    if run is None:
+        raise Http404("No such match run.")
+    return run
+
+
+def _cohort_or_404(pk: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+
+
+# --- The cohort's matching page ------------------------------------------------------------------------------
+
+
+@program_admin_required
+def cohort_matching(request, cohort_pk: int):
+    """Program admins: a cohort's runs, its locks and exclusions, and (once active) its pairs to end and re-match."""
+    cohort = _cohort_or_404(cohort_pk)
+    page = selectors.cohort_matching(cohort)
+    return render(request, "matching/cohort_matching.html", {"cohort": cohort, "program": cohort.program, "page": page})
+
+
+@program_admin_required
+@require_POST
+def run_start(request, cohort_pk: int):
+    """Program admins, cohort in matching: run the engine for its approved participants."""
+    cohort = _cohort_or_404(cohort_pk)
+    try:
+        run = services.match_run_start(cohort=cohort, started_by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+        return redirect("matching:cohort", cohort.pk)
+    _announce(request, run)
+    return redirect(run)
+
+
+def _announce(request, run: MatchRun) -> None:
+    if run.status == MatchRunStatus.DONE:
+        messages.success(
+            request, f"Run #{run.number}: {run.matched_people} of {run.candidate_count} people paired. Review it."
+        )
+    elif run.status == MatchRunStatus.FAILED:
+        messages.error(request, f"Run #{run.number} failed: {run.error}")
+    else:
+        messages.info(request, f"Run #{run.number} is matching {run.candidate_count:,} people in the background.")
+
+
+# --- A run: progress, proposal and changes -------------------------------------------------------------------
+
+
+def _proposal_forms(page: selectors.ProposalPage, data=None, which: str = "") -> dict:
+    unmatched = {row.user_id for row in page.unmatched}
+    return {
+        "pair_form": ManualPairForm(
+            data if which == "pair" else None, people=page.people, unmatched_ids=unmatched, prefix="pair"
+        ),
+        "exclude_form": ExcludeForm(
+            data if which == "exclude" else None, people=page.people, unmatched_ids=unmatched, prefix="exclude"
+        ),
+    }
+
+
+def _render_run(request, run: MatchRun, *, page=None, forms=None, status: int = 200):
+    context = {"run": run, "cohort": run.cohort, "program": run.cohort.program, "run_label": f"Run #{run.number}"}
+    if run.has_result:
+        page = page or selectors.proposal_page(run)
+        context |= {"page": page, **(forms or _proposal_forms(page))}
+        context["editable"] = run.is_proposal and page.newest
+    return render(request, "matching/run_detail.html", context, status=status)
+
+
+@program_admin_required
+def run_detail(request, pk: int):
+    """Program admins: a run's progress, then its proposal: pairs, unmatched people, supply and demand."""
+    return _render_run(request, _run_or_404(pk))
+
+
+@program_admin_required
+def run_progress(request, pk: int):
+    """Program admins: how far a run is, for the progress bar (htmx fragment, or JSON with Accept: JSON)."""
+    run = _run_or_404(pk)
+    data = {
+        "status": run.status,
+        "progress": run.progress,
+        "stage": run.stage,
+        "finished": not run.is_in_progress,
+        "url": run.get_absolute_url(),
+    }
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(data)
+    response = render(request, "matching/_run_progress.html", {"run": run})
+    if not run.is_in_progress and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the proposal (or the failure) in full
+    return response
+
+
+def _pair_of_run_or_404(run: MatchRun, pair_pk: int) -> MatchPair:
+    pair = MatchPair.objects.select_related("run").filter(pk=pair_pk, run=run).first()
+    if pair is None:
+        raise Http404("No such pair in this run.")
+    return pair
+
+
+@program_admin_required
+@require_POST
+def pair_lock(request, pk: int, pair_pk: int):
+    run = _run_or_404(pk)
+    pair = _pair_of_run_or_404(run, pair_pk)
+    try:
+        pair = services.match_pair_lock(pair=pair, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Locked {pair.user_a} ⇄ {pair.user_b}: later runs keep this pair.")
+    return redirect(run)
+
+
+@program_admin_required
+@require_POST
+def pair_unlock(request, pk: int, pair_pk: int):
+    run = _run_or_404(pk)
+    pair = _pair_of_run_or_404(run, pair_pk)
+    try:
+        pair = services.match_pair_unlock(pair=pair, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Unlocked {pair.user_a} ⇄ {pair.user_b}.")
+    return redirect(run)
+
+
+@program_admin_required
+@require_POST
+def pair_break(request, pk: int, pair_pk: int):
+    run = _run_or_404(pk)
+    pair = _pair_of_run_or_404(run, pair_pk)
+    names = f"{pair.user_a} ⇄ {pair.user_b}" if pair.user_a_id else ""
+    try:
+        services.match_pair_break(pair=pair, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, f"Broke {names}: both are unmatched now, and later runs will not pair them again.")
+    return redirect(run)
+
+
+@program_admin_required
+@require_POST
+def pair_manual(request, pk: int):
+    """Program admins: pair two unmatched people by hand (a warning when it is not reciprocal)."""
+    run = _run_or_404(pk)
+    if not run.has_result:
+        messages.error(request, services.not_editable_message(run))
+        return redirect(run)
+    page = selectors.proposal_page(run)
+    forms = _proposal_forms(page, request.POST, "pair")
+    form = forms["pair_form"]
+    if form.is_valid():
+        try:
+            pair, warnings = services.match_pair_manual(
+                run=run, first=form.user("first"), second=form.user("second"), by=request.user
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, f"Paired {pair.user_a} ⇄ {pair.user_b} by hand; the pair is locked.")
+            return redirect(f"{run.get_absolute_url()}#pairs")
+    return _render_run(request, run, page=page, forms=forms, status=400)
+
+
+@program_admin_required
+@require_POST
+def pair_exclude(request, pk: int):
+    """Program admins: never pair two people in this cohort (breaks their pair if the proposal has it)."""
+    run = _run_or_404(pk)
+    if not run.has_result:
+        messages.error(request, services.not_editable_message(run))
+        return redirect(run)
+    page = selectors.proposal_page(run)
+    forms = _proposal_forms(page, request.POST, "exclude")
+    form = forms["exclude_form"]
+    if form.is_valid():
+        try:
+            rule = services.match_pair_exclude(
+                run=run,
+                first=form.user("first"),
+                second=form.user("second"),
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"{rule.user_a} and {rule.user_b} will not be paired in this cohort.")
+            return redirect(f"{run.get_absolute_url()}#rules")
+    return _render_run(request, run, page=page, forms=forms, status=400)
+
+
+@program_admin_required
+@require_POST
+def run_rerun(request, pk: int):
+    """Program admins: run again, keeping every lock and exclusion."""
+    run = _run_or_404(pk)
+    try:
+        new = services.match_run_rerun(run=run, started_by=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+        return redirect(run)
+    _announce(request, new)
+    return redirect(new)
+
+
+@program_admin_required
+def run_publish(request, pk: int):
+    """Program admins: confirm, then turn the proposal into partnerships and activate the cohort."""
+    run = _run_or_404(pk)
+    if request.method == "POST":
+        try:
+            services.match_run_publish(run=run, published_by=request.user, base_url=request.build_absolute_uri("/"))
+        except ValidationError as error:
+            messages.error(request, _refusal(error))
+            return redirect(run)
+        run.refresh_from_db()
+        cohort = Cohort.objects.get(pk=run.cohort_id)
+        messages.success(
+            request,
+            f"Run #{run.number} is published: {run.matched_people // 2} partnerships, both partners of each "
+            f"were e-mailed. {cohort.name} is {cohort.get_status_display().lower()}.",
+        )
+        return redirect("matching:cohort", run.cohort_id)
+    if not run.is_proposal:
+        messages.error(request, services.not_editable_message(run))
+        return redirect(run)
+    return render(
+        request, "matching/run_publish.html", {"run": run, "cohort": run.cohort, "program": run.cohort.program}
+    )
+
+
+@program_admin_required
+def run_compare(request, pk: int, other_pk: int):
+    """Program admins: two runs of one cohort side by side (totals, people matched, pairs that changed)."""
+    run = _run_or_404(pk)
+    other = _run_or_404(other_pk)
+    if other.cohort_id != run.cohort_id or other.pk == run.pk or not (run.has_result and other.has_result):
+        raise Http404("These runs cannot be compared.")
+    first, second = sorted([run, other], key=lambda r: r.number)
+    comparison = selectors.compare_runs(first, second)
+    return render(
+        request,
+        "matching/run_compare.html",
+        {"run": run, "cohort": run.cohort, "program": run.cohort.program, "comparison": comparison},
+    )
+
+
+@program_admin_required
+@require_POST
+def rule_delete(request, pk: int):
+    """Program admins: forget a lock or an exclusion."""
+    rule = get_object_or_404(PairRule.objects.select_related("user_a", "user_b"), pk=pk)
+    services.pair_rule_delete(rule=rule, by=request.user)
+    what = "lock" if rule.is_lock else "exclusion"
+    messages.success(request, f"Removed the {what} of {rule.user_a} ⇄ {rule.user_b}; later runs decide afresh.")
+    back = request.POST.get("next", "")
+    run = MatchRun.objects.filter(pk=back, cohort_id=rule.cohort_id).first() if back.isdigit() else None
+    return redirect(f"{run.get_absolute_url()}#rules" if run else reverse("matching:cohort", args=[rule.cohort_id]))
+
+
+# --- After publishing ----------------------------------------------------------------------------------------
+
+
+@program_admin_required
+def partnership_rematch(request, pk: int):
+    """Program admins, active cohort: end one pair with a reason and re-match its two people among the unmatched."""
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("cohort", "cohort__program", "member_a", "member_b"), pk=pk
+    )
+    if partnership.status != PartnershipStatus.ACTIVE or partnership.cohort.status != CohortStatus.ACTIVE:
+        messages.error(request, "Only active pairs of an active cohort can be ended and re-matched here.")
+        return redirect("matching:cohort", partnership.cohort_id)
+    form = EndAndRematchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.partnership_end_and_rematch(
+                partnership=partnership, ended_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"{partnership} has ended. Run #{run.number} re-matches the unmatched people.")
+            _announce(request, run)
+            return redirect(run)
+    return render(
+        request,
+        "matching/partnership_rematch.html",
+        {"form": form, "partnership": partnership, "cohort": partnership.cohort, "program": partnership.cohort.program},
+        status=400 if request.method == "POST" else 200,
+    )
