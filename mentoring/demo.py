@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
+from matching.demo import load_demo_matching
 from mentoring import services
 from mentoring.models import Cohort, Program
 from sessions_log.demo import load_demo_sessions
@@ -53,7 +54,7 @@ PEOPLE = [
         "Europe/Lisbon",
         "Lisbon",
         "Portuguese, English, Spanish",
-        {"SQL": 4, "Power BI": 4, "Python": 3},
+        {"SQL": 4, "Power BI": 4, "Data analysis": 4, "Python": 3},
         {"Public speaking": (2, 4), "Negotiation": (1, 3)},
     ),
     (
@@ -79,7 +80,7 @@ PEOPLE = [
         "Europe/Paris",
         "Paris",
         "French, English",
-        {"Generative AI tools": 4, "Python": 4, "Git and version control": 4},
+        {"Generative AI tools": 4, "Python": 4, "Low-code automation": 4, "Git and version control": 4},
         {"Stakeholder management": (1, 3), "Executive communication": (1, 3)},
     ),
     (
@@ -119,7 +120,7 @@ PEOPLE = [
         "Casablanca",
         "Arabic, French, English",
         {"Social media": 5, "Video editing": 4, "Storytelling": 4},
-        {"Budgeting": (1, 3), "Business strategy": (2, 4)},
+        {"Budgeting": (1, 3), "Business strategy": (2, 4), "Leading teams": (1, 3)},
     ),
     (
         "grace",
@@ -131,7 +132,7 @@ PEOPLE = [
         "America/New_York",
         "New York",
         "English, Mandarin Chinese",
-        {"Business strategy": 5, "Marketing": 5, "Giving feedback": 4},
+        {"Business strategy": 5, "Marketing": 5, "Giving feedback": 4, "Difficult conversations": 4},
         {"Video editing": (1, 3), "Tableau": (1, 3)},
     ),
     (
@@ -221,6 +222,7 @@ def load_demo() -> list[tuple[str, str]]:
                 user=user, skill=skills[skill_name], defaults={"current_level": current, "target_level": target}
             )
     load_demo_programs(users)
+    load_demo_matching(users, program=DEMO_PROGRAM)
     load_demo_partnerships(users)
     load_demo_sessions()
     return [
@@ -239,7 +241,7 @@ def load_demo_programs(users: dict[str, User]) -> None:
     """A program with a cohort in matching (approved participants) and one enrolling now.
 
     Both cohorts go through the real services, with "today" moved back for the one whose enrollment has
-    passed. The matching cohort becomes active once its matches are published (the matching demo does that).
+    passed. The pilot becomes active once its matches are published (matching/demo.py does that).
     """
     program = Program.objects.filter(name=DEMO_PROGRAM).first() or services.program_create(
         created_by=users["hr"],
@@ -310,36 +312,8 @@ def load_demo_programs(users: dict[str, User]) -> None:
 
 # --- Partnerships, agreements and goals ------------------------------------------------------------
 
-# (first, second, what first teaches second, what second teaches first, one-way fallback, explanation)
-DEMO_PAIRS = [
-    (
-        "ana",
-        "ben",
-        ["SQL", "Power BI"],
-        ["Public speaking", "Negotiation"],
-        False,
-        "Ana works in SQL and Power BI every day and Ben wants to get into data analysis; Ben presents and "
-        "negotiates for a living, which Ana wants to learn. A reverse-mentoring pair across five levels.",
-    ),
-    (
-        "chloe",
-        "erik",
-        [],
-        ["Executive communication"],
-        True,
-        "Erik writes for the board and Chloé wants to communicate with executives. Chloé's tools are not on "
-        "Erik's list yet, so this pair was published as a one-way fallback.",
-    ),
-    (
-        "dev",
-        "fatima",
-        [],
-        ["Social media", "Storytelling"],
-        True,
-        "Fatima runs social media and tells stories for a living, both on Devi's list. Nothing Devi offers is "
-        "on Fatima's list, so this pair was published as a one-way fallback.",
-    ),
-]
+# The pairs the pilot's published match run made (matching/demo.py): their agreements and goals follow.
+DEMO_PAIRS = [("ana", "ben"), ("chloe", "erik"), ("dev", "fatima")]
 
 # key -> [(goal title, linked wanted skill or None, progress, achieved)]
 DEMO_GOALS = {
@@ -376,14 +350,12 @@ def _demo_agreement_data(cohort: Cohort, outcomes: str, **changes) -> dict:
 
 
 def load_demo_partnerships(users: dict[str, User]) -> None:
-    """Active pairs in the demo program's matching (or active) cohort, with agreements and goals.
+    """Agreements and goals for the pairs the pilot's published match run made.
 
     One pair has signed its agreement, one waits for a partner's first signature, and in one an edit asks
-    the other partner to sign again. The sessions demo adds session history to these pairs. The cohort is
-    left as it is: activating it is the program admin's step (the demo shows published matches to activate).
+    the other partner to sign again. The sessions demo adds session history to these pairs. Partnerships
+    themselves come only from publishing a match run: a pair the run did not make is skipped.
     """
-    from django.core.exceptions import ValidationError
-
     from mentoring import partnership_services as pairs
     from mentoring.models import Agreement, CohortStatus, Goal, Partnership
 
@@ -396,25 +368,12 @@ def load_demo_partnerships(users: dict[str, User]) -> None:
     if cohort is None:
         return
     wanted = {(w.user_id, w.skill.name): w.skill for w in WantedSkill.objects.select_related("skill")}
-    for first_key, second_key, first_teaches, second_teaches, one_way, explanation in DEMO_PAIRS:
+    for first_key, second_key in DEMO_PAIRS:
         first, second = users[first_key], users[second_key]
         low, high = sorted([first.pk, second.pk])
         partnership = Partnership.objects.active().filter(cohort=cohort, member_a_id=low, member_b_id=high).first()
         if partnership is None:
-            try:
-                partnership = pairs.partnership_create(
-                    cohort=cohort,
-                    first=first,
-                    second=second,
-                    published_by=users["hr"],
-                    score=0.6 if one_way else 0.9,
-                    first_teaches_second=first_teaches,
-                    second_teaches_first=second_teaches,
-                    explanation=explanation,
-                    is_one_way=one_way,
-                )
-            except ValidationError:
-                continue  # not both approved in this cohort, or already paired by the matching demo
+            continue
         if not Agreement.objects.filter(partnership=partnership).exists():
             _demo_agreement(cohort, partnership, first_key, users)
         for key, goals in DEMO_GOALS[(first_key, second_key)].items():
