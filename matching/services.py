@@ -256,7 +256,7 @@ def _execute(run: MatchRun) -> None:
     solved = time.perf_counter()
     _progress(run.pk, 85, f"Saving {len(result.pairs):,} pairs")
     with transaction.atomic():
-        run = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
+        run = MatchRun.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=run.pk)
         if run.status != MatchRunStatus.RUNNING:
             return  # marked lost meanwhile; its result is no longer wanted
         _save_result(run, inputs, result, ignored, timings={"load": loaded - started, "engine": solved - loaded})
@@ -380,7 +380,7 @@ def not_editable_message(run: MatchRun) -> str:
 
 
 def _lock_proposal(run: MatchRun) -> MatchRun:
-    run = MatchRun.objects.select_for_update().select_related("cohort", "cohort__program").get(pk=run.pk)
+    run = MatchRun.objects.select_for_update(of=("self",)).select_related("cohort", "cohort__program").get(pk=run.pk)
     if run.status != MatchRunStatus.DONE:
         raise ValidationError(not_editable_message(run), code="not_editable")
     return run
@@ -702,7 +702,7 @@ def match_run_publish(*, run: MatchRun, published_by: User, base_url: str = "") 
     """Turn the proposal into partnerships, tell both partners of each pair why they were matched, and activate
     the cohort (a re-match leaves the active cohort as it is). All or nothing."""
     cohort = _lock_cohort(run.cohort)
-    run = MatchRun.objects.select_for_update().select_related("published_by").get(pk=run.pk)
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
     if run.status == MatchRunStatus.PUBLISHED:
         who = f" by {run.published_by}" if run.published_by else ""
         raise ValidationError(
