@@ -172,24 +172,33 @@ def _top_k_packed(
     return np.unique(result)
 
 
-def _lp(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fractional matching LP on the given edges: returns (x per edge, dual y per vertex)."""
+def _lp(
+    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, state: dict | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional matching LP on the given edges: returns (x per edge, dual y per vertex).
+
+    Interior point without crossover, to a looser tolerance, first: the duals need not be exact (they are made
+    feasible afterwards and only bound the optimum), and it halves the time on these degenerate LPs. When HiGHS
+    cannot classify that answer it is solved again with crossover, and `state` remembers to go straight there
+    in the next pricing rounds.
+    """
     m = len(u)
     if not m:
         return np.zeros(0), np.zeros(n)
+    state = state if state is not None else {}
     incidence = sp.csc_matrix(
         (np.ones(2 * m), (np.concatenate([u, v]), np.concatenate([np.arange(m), np.arange(m)]))), shape=(n, m)
     )
-    # Interior point without crossover, to a looser tolerance: the duals need not be exact (they are made
-    # feasible afterwards and only bound the optimum), and this halves the time on these degenerate LPs. When
-    # HiGHS cannot classify that answer (it happens on tiny LPs), solve again the standard way.
-    attempts = [("highs-ipm", {"run_crossover": "off", "ipm_optimality_tolerance": 1e-6}), ("highs", {})]
-    for method, options in attempts:
+    attempts = [{"run_crossover": "off", "ipm_optimality_tolerance": 1e-6}, {}]
+    if state.get("crossover"):
+        attempts = attempts[1:]
+    for options in attempts:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", OptimizeWarning)
-            res = linprog(-w, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method=method, options=options)
-        if res.status == 0 and res.ineqlin is not None:
+            res = linprog(-w, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs-ipm", options=options)
+        if res.status == 0 and res.ineqlin is not None and res.ineqlin.marginals is not None:
             break
+        state["crossover"] = True
     else:  # pragma: no cover - the LP is always feasible (x = 0) and bounded (x <= 1)
         raise RuntimeError(f"matching LP failed: {res.message}")
     return np.asarray(res.x), np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
@@ -296,40 +305,47 @@ def priced_matching(
     k: int = 10,
     k_add: int = 30,
     max_rounds: int = 8,
-    tolerance: float = 5e-5,
+    target: float = 0.9995,
+    settle: float = 5e-5,
 ) -> tuple[np.ndarray, SolverReport]:
+    """Candidate graph + LP pricing. Each round: solve the LP on the candidate pairs, match on the pairs its
+    duals leave tight, and stop once that matching is proven within `target` of the optimum (or nothing outside
+    the candidate graph could improve the LP, or after max_rounds); otherwise add the pairs that beat the duals.
+    """
     start = time.perf_counter()
     if not len(u):
         return exact_matching(n, u, v, w)
     big = int(max(1, w.max()))
     weight = np.maximum((w + big).astype(np.float64), 0.0)
     scale = float(weight.max())
+    bound = matchable_bound(n, u, v)
     candidate = np.zeros(len(u), dtype=bool)
     candidate[_top_k(n, u, v, w, k)] = True
     rounds = 0
+    lp_state: dict = {}
+    best_pairs, best_key, best_dual = np.zeros((0, 2), dtype=np.int64), (-1, 0), np.inf
     while True:
         rounds += 1
         idx = np.flatnonzero(candidate)
-        _, y = _lp(n, u[idx], v[idx], weight[idx])
+        _, y = _lp(n, u[idx], v[idx], weight[idx], lp_state)
         reduced = weight - y[u] - y[v]
         improving = np.flatnonzero((reduced > 1e-7 * scale) & ~candidate)
-        if not len(improving) or rounds >= max_rounds:
-            break
-        # Stop early once the duals, made feasible, bound the LP within the tolerance: more rounds cost more
-        # than they can gain.
-        lp_value = float(y.sum())
-        if _feasible_duals(n, u, v, weight, y).sum() - lp_value <= tolerance * lp_value:
-            break
+        # Duals made feasible for every allowed pair bound every matching; the pairs they leave tight hold a
+        # matching close to the optimum.
+        feasible = _feasible_duals(n, u, v, weight, y)
+        best_dual = min(best_dual, float(feasible.sum()))
+        last = not len(improving) or rounds >= max_rounds
+        # Matching on tight pairs only pays once the duals are nearly feasible (early rounds leave thousands of
+        # violated pairs, and the tight graph would be one big component).
+        if last or feasible.sum() - y.sum() <= settle * y.sum():
+            tight = np.flatnonzero(weight - feasible[u] - feasible[v] >= -1e-6 * scale)
+            pairs = _repair(n, u, v, w, _solve_components(n, u[tight], v[tight], w[tight]), bound)
+            key = (len(pairs), _total(pairs, u, v, w, n))
+            if key > best_key:
+                best_pairs, best_key = pairs, key
+            if last or best_key[1] >= target * (best_dual - big * best_key[0]):
+                break
         candidate[improving[_top_k(n, u[improving], v[improving], reduced[improving], k_add)]] = True
-    # Make the duals feasible for every allowed pair, whatever rounding or an unfinished pricing left behind.
-    y = _feasible_duals(n, u, v, weight, y)
-    upper = float(y.sum())
-
-    tight = np.flatnonzero(weight - y[u] - y[v] >= -1e-6 * scale)
-    pairs = _solve_components(n, u[tight], v[tight], w[tight])
-    bound = matchable_bound(n, u, v)
-    pairs = _repair(n, u, v, w, pairs, bound)
-    total = _total(pairs, u, v, w, n)
     report = SolverReport(
         method="priced",
         people=n,
@@ -337,12 +353,12 @@ def priced_matching(
         candidate_pairs=int(candidate.sum()),
         lp_rounds=rounds,
         matchable_people_bound=bound,
-        matched_people=2 * len(pairs),
-        total_score=total,
-        score_upper_bound=upper - big * len(pairs),
+        matched_people=2 * best_key[0],
+        total_score=best_key[1],
+        score_upper_bound=best_dual - big * best_key[0],
         seconds=time.perf_counter() - start,
     )
-    return pairs, report
+    return best_pairs, report
 
 
 def match(
