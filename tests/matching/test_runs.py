@@ -356,3 +356,48 @@ def test_a_large_run_goes_through_the_celery_worker_and_the_page_follows_it(clie
         "finished": True,
         "url": run.get_absolute_url(),
     }
+
+
+def test_the_progress_fragment_polls_while_queued_and_asks_htmx_to_reload_when_done(client_for, program_admin):
+    cohort = matching_cohort()
+    four_people(cohort)
+    run = services.match_run_create(cohort=cohort, started_by=program_admin)
+    client = client_for(program_admin)
+    url = reverse("matching:run_progress", args=[run.pk])
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page and "vendor/htmx/htmx.min.js" in page
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert 'role="progressbar"' in fragment.content.decode() and "HX-Refresh" not in fragment
+    services.match_run_execute(run_id=run.pk)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment["HX-Refresh"] == "true" and "hx-get" not in fragment.content.decode()
+    assert "htmx.min.js" not in client.get(run.get_absolute_url()).content.decode()
+
+
+def test_a_failed_run_page_shows_the_error_and_offers_to_run_again(client_for, program_admin):
+    cohort = matching_cohort()
+    people = four_people(cohort)
+    type(people["eve"]).objects.filter(pk=people["eve"].pk).update(timezone="Mars/Olympus_Mons")
+    run = services.match_run_start(cohort=cohort, started_by=program_admin)
+    body = client_for(program_admin).get(run.get_absolute_url()).content.decode()
+    assert "This run failed." in body and "Eve Adams" in body and "Run matching again" in body
+
+
+def test_an_admin_may_lock_or_exclude_two_participants_before_any_run(program_admin):
+    cohort = matching_cohort()
+    people = four_people(cohort)
+    ana, ben, eve = people["ana"], people["ben"], people["eve"]
+    rule = services.pair_rule_create(
+        cohort=cohort, first=ben, second=ana, kind="lock", by=program_admin, reason="Asked"
+    )
+    assert (rule.user_a, rule.user_b, rule.kind, rule.reason) == (ana, ben, "lock", "Asked")
+    with pytest.raises(ValidationError, match="Ana Costa and Ben Okafor are locked together already"):
+        services.pair_rule_create(cohort=cohort, first=ana, second=eve, kind="lock", by=program_admin)
+    with pytest.raises(ValidationError) as error:
+        services.pair_rule_create(cohort=cohort, first=eve, second=eve, kind="exclude", by=program_admin)
+    assert error.value.message_dict == {"second": ["Choose two different people."]}
+    outsider = add_person(matching_cohort(), "Olga Elsewhere")
+    with pytest.raises(ValidationError) as error:
+        services.pair_rule_create(cohort=cohort, first=eve, second=outsider, kind="exclude", by=program_admin)
+    assert error.value.message_dict == {"second": [f"Olga Elsewhere is not an approved participant of {cohort.name}."]}
+    assert PairRule.objects.count() == 1
