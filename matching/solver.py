@@ -86,8 +86,10 @@ def matchable_bound(n: int, u: np.ndarray, v: np.ndarray) -> int:
 
 
 def exact_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, SolverReport]:
+    """The exact optimum on every allowed pair, one connected component at a time (regions cut off by a
+    time-zone limit, for instance, are solved separately, which the blossom algorithm's cubic time rewards)."""
     start = time.perf_counter()
-    pairs = _rx_matching(n, u, v, w)
+    pairs = _solve_components(n, u, v, w)
     total = _total(pairs, u, v, w, n)
     report = SolverReport(
         method="exact",
