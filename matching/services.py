@@ -12,10 +12,8 @@ from collections import Counter
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +31,7 @@ from matching.models import (
     PairRuleKind,
 )
 from matching.scoring import describe, skill_key
-from mentoring.emails import queue_message
+from mentoring.emails import queue_email
 from mentoring.models import Cohort, CohortStatus, Partnership
 from mentoring.partnership_services import partnership_create, partnership_end
 from mentoring.services import cohort_activate
@@ -687,14 +685,7 @@ def _notify(partnership: Partnership, base_url: str) -> None:
             "learns": partnership.teaches(partner),
             "link": link,
         }
-        subject = " ".join(render_to_string("emails/match_published_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject=f"[Twoway] {subject}",
-            body=render_to_string("emails/match_published_body.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(render_to_string("emails/match_published_body.html", context), "text/html")
-        queue_message(message)
+        queue_email("match_published", to=user.email, context=context)
 
 
 @transaction.atomic

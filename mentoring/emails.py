@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from mentoring.tasks import send_email
 
@@ -38,3 +39,13 @@ def queue_message(message: EmailMultiAlternatives) -> None:
         "from_email": message.from_email,
     }
     transaction.on_commit(lambda: send_email.delay(**kwargs))
+
+
+def queue_email(template: str, *, to: str, context: dict) -> None:
+    """Render templates/emails/<template>_{subject,body}.txt and _body.html and send after commit."""
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"[Twoway] {subject}", body=render_to_string(f"emails/{template}_body.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
+    queue_message(message)

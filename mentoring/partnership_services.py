@@ -10,15 +10,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Skill, User, WantedSkill
-from mentoring.emails import queue_message
+from mentoring.emails import queue_email
 from mentoring.models import (
     GOALS_PER_PERSON_MAX,
     Agreement,
@@ -209,14 +207,7 @@ def _ask_partner_to_sign(*, partnership: Partnership, editor: User, changed: lis
         "changed": changed,
         "link": base_url.rstrip("/") + reverse("partnerships:detail", args=[partnership.pk]) + "#agreement",
     }
-    subject = " ".join(render_to_string("emails/agreement_to_sign_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=f"[Twoway] {subject}",
-        body=render_to_string("emails/agreement_to_sign_body.txt", context),
-        to=[partner.email],
-    )
-    message.attach_alternative(render_to_string("emails/agreement_to_sign_body.html", context), "text/html")
-    queue_message(message)
+    queue_email("agreement_to_sign", to=partner.email, context=context)
 
 
 @transaction.atomic

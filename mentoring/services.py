@@ -10,16 +10,14 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.adapters import domain_error_message, email_domain_allowed
 from accounts.models import SkillProfile, User
 from mentoring import selectors
-from mentoring.emails import emails_are_muted, queue_message
+from mentoring.emails import emails_are_muted, queue_email
 from mentoring.models import (
     Cohort,
     CohortRules,
@@ -35,16 +33,6 @@ from mentoring.tasks import send_profile_reminder
 from sessions_log.services import sessions_cancel_for_ended_partnership
 
 PROGRAM_FIELDS = ("name", "purpose", "confidentiality_statement", *CohortRules.RULE_FIELDS)
-
-
-def _queue_email(template: str, *, to: str, context: dict) -> None:
-    """Render templates/emails/<template>_{subject,body}.txt and _body.html and send after commit."""
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=f"[Twoway] {subject}", body=render_to_string(f"emails/{template}_body.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
-    queue_message(message)
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -190,7 +178,7 @@ def _promote_from_waitlist(cohort: Cohort, *, base_url: str) -> list[Enrollment]
     for enrollment in promoted:
         _set_status(enrollment, EnrollmentStatus.APPLIED)
         enrollment.save(update_fields=["status", "status_changed_at"])
-        _queue_email(
+        queue_email(
             "waitlist_promoted",
             to=enrollment.user.email,
             context={
@@ -393,7 +381,7 @@ def enrollment_add_person(*, cohort: Cohort, user: User, enrolled_by: User, base
     )
     enrollment.save()
     _mark_invitations_accepted(cohort=locked_cohort, user=user)
-    _queue_email(
+    queue_email(
         "enrolled_by_admin",
         to=user.email,
         context={
@@ -447,7 +435,7 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
             invitation = Invitation.objects.create(cohort=locked_cohort, email=email, invited_by=invited_by)
         invitation.sent_at = now
         invitation.save(update_fields=["sent_at"])
-        _queue_email(
+        queue_email(
             "cohort_invitation",
             to=email,
             context={
@@ -506,7 +494,7 @@ def profile_reminder_send(*, enrollment_id: int, base_url: str, today: datetime.
         )
         if not claimed:
             return False
-        _queue_email(
+        queue_email(
             "profile_reminder",
             to=enrollment.user.email,
             context={
