@@ -196,9 +196,9 @@ class UnmatchedReport:
                 f"{len(excluded)} {'was' if len(excluded) == 1 else 'were'} excluded by an admin ({names(excluded)})"
             )
         if len(reports) == len(who) and reports:
-            reason = f"{p.id}'s only {kind} are {p.id}'s direct reports ({names(reports)})."
+            reason = f"{p.id}'s only {kind} are their own direct reports ({names(reports)})."
         elif len(manager) == len(who) and manager:
-            reason = f"{p.id}'s only {kind.rstrip('s')} is {p.id}'s manager ({manager[0]})."
+            reason = f"{p.id}'s only {kind.rstrip('s')} is their own manager ({manager[0]})."
         else:
             reason = (
                 f"{p.id} has {plural(len(who), kind.rstrip('s'), kind)}, but this cohort's rules rule out every "

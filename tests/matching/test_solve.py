@@ -205,7 +205,7 @@ def test_reason_when_the_only_reciprocal_partners_are_direct_reports():
     zoe = person("Zoe", offers={"TikTok": 3}, wants={"Go": 1})
     result = solve([ben, r1, r2, zoe], Rules())
     reasons = {u.id: u for u in result.unmatched}
-    assert reasons["Ben"].reason == "Ben's only reciprocal partners are Ben's direct reports (Rae, Raj)."
+    assert reasons["Ben"].reason == "Ben's only reciprocal partners are their own direct reports (Rae, Raj)."
     [fallback] = reasons["Ben"].fallbacks
     assert fallback.kind == "one_way" and fallback.partners == ("Zoe",)
     assert fallback.description == (
