@@ -13,18 +13,7 @@ from matching import selectors, services
 from matching.forms import EndAndRematchForm, ExcludeForm, ManualPairForm
 from matching.models import MatchPair, MatchRun, MatchRunStatus, PairRule
 from mentoring.models import Cohort, CohortStatus, Partnership, PartnershipStatus
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from mentoring.web import add_service_errors, base_url, refusal
 
 
 def _run_or_404(pk: int) -> MatchRun:
@@ -57,7 +46,7 @@ def run_start(request, cohort_pk: int):
     try:
         run = services.match_run_start(cohort=cohort, started_by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
         return redirect("matching:cohort", cohort.pk)
     _announce(request, run)
     return redirect(run)
@@ -138,7 +127,7 @@ def pair_lock(request, pk: int, pair_pk: int):
     try:
         pair = services.match_pair_lock(pair=pair, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"Locked {pair.user_a} ⇄ {pair.user_b}: later runs keep this pair.")
     return redirect(run)
@@ -152,7 +141,7 @@ def pair_unlock(request, pk: int, pair_pk: int):
     try:
         pair = services.match_pair_unlock(pair=pair, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"Unlocked {pair.user_a} ⇄ {pair.user_b}.")
     return redirect(run)
@@ -167,7 +156,7 @@ def pair_break(request, pk: int, pair_pk: int):
     try:
         services.match_pair_break(pair=pair, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"Broke {names}: both are unmatched now, and later runs will not pair them again.")
     return redirect(run)
@@ -190,7 +179,7 @@ def pair_manual(request, pk: int):
                 run=run, first=form.user("first"), second=form.user("second"), by=request.user
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             for warning in warnings:
                 messages.warning(request, warning)
@@ -220,7 +209,7 @@ def pair_exclude(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{rule.user_a} and {rule.user_b} will not be paired in this cohort.")
             return redirect(f"{run.get_absolute_url()}#rules")
@@ -235,7 +224,7 @@ def run_rerun(request, pk: int):
     try:
         new = services.match_run_rerun(run=run, started_by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
         return redirect(run)
     _announce(request, new)
     return redirect(new)
@@ -247,9 +236,9 @@ def run_publish(request, pk: int):
     run = _run_or_404(pk)
     if request.method == "POST":
         try:
-            services.match_run_publish(run=run, published_by=request.user, base_url=request.build_absolute_uri("/"))
+            services.match_run_publish(run=run, published_by=request.user, base_url=base_url(request))
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal(error))
             return redirect(run)
         run.refresh_from_db()
         cohort = Cohort.objects.get(pk=run.cohort_id)
@@ -315,7 +304,7 @@ def partnership_rematch(request, pk: int):
                 partnership=partnership, ended_by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{partnership} has ended. Run #{run.number} re-matches the unmatched people.")
             _announce(request, run)

@@ -30,16 +30,8 @@ from mentoring.partnership_permissions import (
     goal_for_member_or_404,
     partnership_for_member_or_404,
 )
+from mentoring.web import add_service_errors, base_url, refusal
 from sessions_log.selectors import partnership_sessions_context
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _detail_url(partnership, anchor: str = "") -> str:
@@ -80,10 +72,10 @@ def agreement_edit(request, pk: int):
                     editor=request.user,
                     data=form.cleaned_data,
                     base_version=form.cleaned_data["base_version"],
-                    base_url=request.build_absolute_uri("/"),
+                    base_url=base_url(request),
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 partner = partnership.partner_of(request.user)
                 messages.success(
@@ -133,7 +125,7 @@ def agreement_sign(request, pk: int):
             accept_pledge=form.cleaned_data["accept_pledge"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, "You signed the agreement.")
     return redirect(_detail_url(partnership, "agreement"))
@@ -152,10 +144,10 @@ def partnership_end(request, pk: int):
                 partnership=partnership,
                 ended_by=request.user,
                 reason=form.cleaned_data["reason"],
-                base_url=request.build_absolute_uri("/"),
+                base_url=base_url(request),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The partnership has ended. Thank you for taking part.")
             return redirect(_detail_url(partnership))
@@ -188,7 +180,7 @@ def goal_create(request, pk: int):
         try:
             services.goal_create(partnership=partnership, owner=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Goal added.")
             return redirect(_detail_url(partnership, "goals"))
@@ -211,7 +203,7 @@ def goal_edit(request, pk: int):
         try:
             services.goal_update(goal=goal, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Goal saved.")
             return redirect(_detail_url(goal.partnership, "goals"))
@@ -230,7 +222,7 @@ def goal_progress(request, pk: int):
         try:
             services.goal_set_progress(goal=goal, by=request.user, progress=form.cleaned_data["progress"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal(error))
         else:
             messages.success(request, f"Progress on “{goal.title}” set to {form.cleaned_data['progress']} %.")
     return redirect(_detail_url(goal.partnership, "goals"))
@@ -244,7 +236,7 @@ def goal_achieve(request, pk: int):
     try:
         services.goal_mark_achieved(goal=goal, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"Well done: “{goal.title}” is achieved.")
     return redirect(_detail_url(goal.partnership, "goals"))
@@ -258,7 +250,7 @@ def goal_delete(request, pk: int):
     try:
         services.goal_delete(goal=goal, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal(error))
         return redirect(reverse("partnerships:goal_edit", args=[goal.pk]))
     messages.success(request, f"Goal “{goal.title}” removed.")
     return redirect(_detail_url(goal.partnership, "goals"))
@@ -275,7 +267,7 @@ def goal_close(request, pk: int):
         try:
             services.goal_close(goal=goal, by=request.user, outcome=form.cleaned_data["outcome"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{goal.title}” is closed.")
             return redirect(_detail_url(goal.partnership, "goals"))

@@ -22,23 +22,7 @@ from mentoring.forms import (
     TransitionForm,
 )
 from mentoring.models import Cohort, CohortStatus, Enrollment, Invitation, PartnershipStatus, Program
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from mentoring.web import add_service_errors, base_url, refusal
 
 
 # --- Console: programs ----------------------------------------------------------------------------------
@@ -104,7 +88,7 @@ def cohort_create(request, program_pk: int):
         try:
             cohort = services.cohort_create(program=program, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Cohort “{cohort.name}” created as a draft. Open enrollment when ready.")
             return redirect(cohort)
@@ -147,9 +131,9 @@ def cohort_edit(request, pk: int):
     form = CohortForm(request.POST or None, instance=cohort, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cohort_update(cohort=cohort, data=form.changes, base_url=_base_url(request))
+            services.cohort_update(cohort=cohort, data=form.changes, base_url=base_url(request))
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Cohort saved.")
             return redirect(cohort)
@@ -173,7 +157,7 @@ def cohort_transition(request, pk: int):
     try:
         cohort = services.cohort_transition(cohort=cohort, to=form.cleaned_data["to"])
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"The cohort is now {cohort.get_status_display().lower()}.")
     return redirect(cohort)
@@ -187,13 +171,13 @@ def enrollment_action(request, pk: int, action: str):
         raise Http404("No such action.")
     enrollment = get_object_or_404(Enrollment.objects.select_related("user", "cohort"), pk=pk)
     name = enrollment.user.display_name
-    base_url = _base_url(request)
+    root_url = base_url(request)
     try:
         if action == "approve":
-            services.enrollment_approve(enrollment=enrollment, base_url=base_url)
+            services.enrollment_approve(enrollment=enrollment, base_url=root_url)
             messages.success(request, f"{name} is approved.")
         elif action == "waitlist":
-            services.enrollment_waitlist(enrollment=enrollment, base_url=base_url)
+            services.enrollment_waitlist(enrollment=enrollment, base_url=root_url)
             messages.success(request, f"{name} is now at the end of the waitlist.")
         elif action == "withdraw":
             partners = [
@@ -201,7 +185,7 @@ def enrollment_action(request, pk: int, action: str):
                 for p in selectors.partnerships_in_cohort_for(enrollment.user, enrollment.cohort)
                 if p.status == PartnershipStatus.ACTIVE
             ]
-            services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=base_url)
+            services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=root_url)
             text = f"{name} is withdrawn. Their place went to the waitlist, if anyone waits."
             if partners:
                 text += f" Their partnership with {' and '.join(partners)} has ended."
@@ -209,7 +193,7 @@ def enrollment_action(request, pk: int, action: str):
         else:
             _remind(request, [enrollment])
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     return redirect(enrollment.cohort)
 
 
@@ -219,7 +203,7 @@ def _remind(request, enrollments: list[Enrollment]) -> None:
     if not fresh:
         messages.info(request, "Everyone selected was already reminded today; reminders go out at most once a day.")
         return
-    services.profile_reminders_request(enrollments=fresh, base_url=_base_url(request))
+    services.profile_reminders_request(enrollments=fresh, base_url=base_url(request))
     skipped = len(enrollments) - len(fresh)
     text = f"Reminder to complete their skill profile sent to {len(fresh)} {'person' if len(fresh) == 1 else 'people'}."
     if skipped:
@@ -248,10 +232,10 @@ def cohort_invite(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.invitations_send(
-                cohort=cohort, emails=form.cleaned_data["emails"], invited_by=request.user, base_url=_base_url(request)
+                cohort=cohort, emails=form.cleaned_data["emails"], invited_by=request.user, base_url=base_url(request)
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.")
             return redirect(cohort)
@@ -272,10 +256,10 @@ def cohort_add_person(request, pk: int):
         person: User = form.cleaned_data["email"]
         try:
             enrollment = services.enrollment_add_person(
-                cohort=cohort, user=person, enrolled_by=request.user, base_url=_base_url(request)
+                cohort=cohort, user=person, enrolled_by=request.user, base_url=base_url(request)
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -327,7 +311,7 @@ def cohort_enroll(request, pk: int):
                 accepts_confidentiality=form.accepts_confidentiality,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if enrollment.status == "waitlisted":
                 messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
@@ -369,7 +353,7 @@ def enrollment_detail(request, pk: int):
                     accepts_confidentiality=form.accepts_confidentiality,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Your enrollment is saved.")
                 return redirect(enrollment)
@@ -396,9 +380,9 @@ def enrollment_withdraw(request, pk: int):
     """The person withdraws their own enrollment (404 for anyone else's), until matching starts."""
     enrollment = permissions.own_enrollment_or_404(request.user, pk)
     try:
-        services.enrollment_withdraw_self(enrollment=enrollment, base_url=_base_url(request))
+        services.enrollment_withdraw_self(enrollment=enrollment, base_url=base_url(request))
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, f"You have withdrawn from {enrollment.cohort.name}.")
     return redirect(enrollment)

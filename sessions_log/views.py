@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required, program_admin_required
 from mentoring.models import Cohort
+from mentoring.web import add_service_errors, base_url
 from sessions_log import calendar as ical
 from sessions_log import permissions, selectors, services
 from sessions_log.forms import (
@@ -22,20 +23,6 @@ from sessions_log.forms import (
     TopicForm,
 )
 from sessions_log.models import SessionHalf
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
-def _add_error(form, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it is about, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        form.add_error(None, error)
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -68,10 +55,10 @@ def session_propose(request, partnership_id: int):
                 start=form.cleaned_data["start"],
                 location=form.cleaned_data["location"],
                 agenda=form.cleaned_data["agenda"],
-                base_url=_base_url(request),
+                base_url=base_url(request),
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Proposed. {partner.display_name} gets an e-mail to accept it or suggest another time."
@@ -113,7 +100,7 @@ def session_accept(request, pk: int):
     """The partner who did not propose the time: accept it (both get a calendar invitation)."""
     session = permissions.session_for(request.user, pk)
     try:
-        services.session_accept(session=session, by=request.user, base_url=_base_url(request))
+        services.session_accept(session=session, by=request.user, base_url=base_url(request))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -126,9 +113,9 @@ def _reason_view(request, pk: int, *, service, title: str, intro: str, submit: s
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(session=session, by=request.user, reason=form.cleaned_data["reason"], base_url=_base_url(request))
+            service(session=session, by=request.user, reason=form.cleaned_data["reason"], base_url=base_url(request))
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(session)
@@ -186,10 +173,10 @@ def session_other_time(request, pk: int):
                 start=form.cleaned_data["start"],
                 location=form.cleaned_data["location"],
                 note=form.cleaned_data["note"],
-                base_url=_base_url(request),
+                base_url=base_url(request),
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Another time proposed. Your partner gets an e-mail to answer it.")
             return redirect(session)
@@ -218,10 +205,10 @@ def session_reschedule(request, pk: int):
                 start=form.cleaned_data["start"],
                 location=form.cleaned_data["location"],
                 reason=form.cleaned_data["reason"],
-                base_url=_base_url(request),
+                base_url=base_url(request),
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Rescheduled. Both calendars get the update.")
             return redirect(session)
@@ -264,7 +251,7 @@ def session_log(request, pk: int):
                 no_show=form.cleaned_data["no_show"],
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             if held:
                 messages.success(request, "Logged as held. Now fill in your check-in while it is fresh.")
@@ -300,7 +287,7 @@ def half_topic(request, pk: int, order: int):
                 topic_skill=form.cleaned_data["topic_skill"],
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Topic saved. Your partner sees it on the session page.")
             return redirect(session)
@@ -328,7 +315,7 @@ def note_edit(request, pk: int):
         try:
             note = services.note_save(session=session, author=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Note saved." if note else "Note deleted.")
             return redirect(f"{session.get_absolute_url()}#notes")
@@ -376,7 +363,7 @@ def checkin(request, pk: int):
                 messages.success(request, "Thank you: your check-in is saved.")
                 return redirect(session)
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_errors(form, error)
     return render(
         request,
         "sessions_log/checkin_form.html",
