@@ -23,7 +23,7 @@ from mentoring.partnership_forms import (
     GoalProgressForm,
     PartnershipEndForm,
 )
-from mentoring.partnership_permissions import (
+from mentoring.permissions import (
     can_close_goal,
     can_edit_agreement,
     can_edit_goal,

@@ -4,7 +4,8 @@ gets a 404 that reveals nothing; the other partner may read a goal but not chang
 import pytest
 from django.urls import reverse
 
-from mentoring.partnership_permissions import (
+from mentoring.partnership_services import partnership_end
+from mentoring.permissions import (
     can_close_goal,
     can_edit_agreement,
     can_edit_goal,
@@ -12,7 +13,6 @@ from mentoring.partnership_permissions import (
     can_view_partnership,
     can_view_partnership_summary,
 )
-from mentoring.partnership_services import partnership_end
 from tests.factories import AgreementFactory, GoalFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
