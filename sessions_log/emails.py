@@ -43,6 +43,7 @@ def build_session_message(email: SessionEmail, *, base_url: str) -> EmailMultiAl
         "with_calendar": bool(email.calendar_method),
         "by_recipient": email.actor_id == recipient.pk,
         "partnership_active": partnership.status == "active",
+        "lead_hours": email.lead_hours,
     }
     template = f"emails/session_{email.kind}"
     with timezone.override(zone):

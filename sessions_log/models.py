@@ -304,6 +304,7 @@ class EmailKind(models.TextChoices):
     INVITATION = "invitation", "Calendar invitation"
     UPDATE = "update", "Calendar update"
     CANCELLATION = "cancellation", "Cancellation"
+    REMINDER = "reminder", "Reminder"
 
 
 class SessionEmail(models.Model):
@@ -317,14 +318,19 @@ class SessionEmail(models.Model):
     kind = models.CharField(max_length=16, choices=EmailKind.choices)
     sequence = models.PositiveIntegerField()
     calendar_method = models.CharField(max_length=8, blank=True, help_text="REQUEST, CANCEL, or empty for none.")
+    lead_hours = models.PositiveSmallIntegerField(
+        default=0, help_text="For reminders: how many hours before the start this one is (the cohort's setting)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
+            # A reminder is keyed by its lead time too, and by the sequence, so a rescheduled session is
+            # reminded of again at its new time.
             models.UniqueConstraint(
-                fields=["session", "recipient", "kind", "sequence"], name="session_email_once_per_change"
+                fields=["session", "recipient", "kind", "sequence", "lead_hours"], name="session_email_once_per_change"
             ),
             models.CheckConstraint(condition=models.Q(kind__in=EmailKind.values), name="session_email_kind_valid"),
             models.CheckConstraint(

@@ -15,3 +15,13 @@ def send_session_email(*, email_id: int, base_url: str) -> bool:
     from sessions_log.services import session_email_send
 
     return session_email_send(email_id=email_id, base_url=base_url)
+
+
+@shared_task
+def send_due_reminders() -> int:
+    """Celery beat, every few minutes: record and send the session reminders that are due."""
+    from django.conf import settings
+
+    from sessions_log.reminders import reminders_queue_due
+
+    return reminders_queue_due(base_url=settings.SITE_URL)
