@@ -93,7 +93,10 @@ TRANSITION_EXPLANATIONS = {
     (CohortStatus.ENROLLING, CohortStatus.MATCHING): "Enrollment stops; approved participants are matched.",
     (CohortStatus.MATCHING, CohortStatus.ENROLLING): "Possible while no matches are published.",
     (CohortStatus.MATCHING, CohortStatus.ACTIVE): "Published partnerships start meeting.",
-    (CohortStatus.ACTIVE, CohortStatus.CLOSED): "Approved participants become alumni of the program. This is final.",
+    (CohortStatus.ACTIVE, CohortStatus.CLOSED): (
+        "Approved participants become alumni of the program; pairs still active end and their sessions still to "
+        "come are cancelled. This is final."
+    ),
 }
 
 

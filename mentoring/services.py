@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -117,6 +118,7 @@ def cohort_transition(*, cohort: Cohort, to: str, today: datetime.date | None = 
         raise ValidationError(blockers, code="transition_refused")
     if to == CohortStatus.CLOSED:
         _close_enrollments(locked_cohort)
+        _end_partnerships(locked_cohort)
     locked_cohort.status = to
     locked_cohort.status_changed_at = timezone.now()
     locked_cohort.save(update_fields=["status", "status_changed_at", "updated_at"])
@@ -137,8 +139,29 @@ def cohort_activate(*, cohort: Cohort) -> Cohort:
 
 
 def cohort_close(*, cohort: Cohort) -> Cohort:
-    """Final: approved participants become alumni; anyone still waiting is withdrawn."""
+    """Final: approved participants become alumni; anyone still waiting is withdrawn; active pairs end."""
     return cohort_transition(cohort=cohort, to=CohortStatus.CLOSED)
+
+
+COHORT_CLOSED_REASON = "The cohort closed."
+
+
+def _end_partnerships(cohort: Cohort) -> None:
+    """The round is over: pairs end (their goals can then be closed). Links in the cancellation e-mails use
+    SITE_URL, as closing needs no request."""
+    _end_by_program_team(cohort.partnerships.active(), reason=COHORT_CLOSED_REASON, base_url=settings.SITE_URL)
+
+
+def _end_by_program_team(partnerships, *, reason: str, base_url: str) -> None:
+    """End these partnerships for the program team: each page says why, and sessions still to come are
+    cancelled so they leave both calendars."""
+    now = timezone.now()
+    for partnership in partnerships.select_for_update(of=("self",)):
+        partnership.status = PartnershipStatus.ENDED
+        partnership.ended_at = now
+        partnership.end_reason = reason
+        partnership.save(update_fields=["status", "ended_at", "end_reason"])
+        sessions_cancel_for_ended_partnership(partnership=partnership, by=None, base_url=base_url)
 
 
 def _close_enrollments(cohort: Cohort) -> None:
@@ -348,12 +371,11 @@ def enrollment_withdraw_by_admin(*, enrollment: Enrollment, base_url: str) -> En
     enrollment.save(update_fields=["status", "status_changed_at"])
     # A pair cannot go on without one of its partners: its page then says why it ended, and its sessions still to
     # come are cancelled.
-    for partnership in _active_partnerships(locked_cohort, enrollment.user).select_for_update(of=("self",)):
-        partnership.status = PartnershipStatus.ENDED
-        partnership.ended_at = timezone.now()
-        partnership.end_reason = f"{enrollment.user.display_name} was withdrawn from the cohort by the program team."
-        partnership.save(update_fields=["status", "ended_at", "end_reason"])
-        sessions_cancel_for_ended_partnership(partnership=partnership, by=None, base_url=base_url)
+    _end_by_program_team(
+        _active_partnerships(locked_cohort, enrollment.user),
+        reason=f"{enrollment.user.display_name} was withdrawn from the cohort by the program team.",
+        base_url=base_url,
+    )
     _promote_from_waitlist(locked_cohort, base_url=base_url)
     return enrollment
 

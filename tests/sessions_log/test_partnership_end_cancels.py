@@ -96,3 +96,21 @@ def test_ending_through_the_page_cancels_the_next_session(client_for, pair, ana,
 def test_the_end_page_warns_that_sessions_to_come_are_cancelled(client_for, pair, ana):
     page = client_for(ana).get(reverse("partnerships:end", args=[pair.pk])).text
     assert "Ending cancels the sessions still to come" in page
+
+
+def test_closing_the_cohort_ends_its_pairs_and_cancels_what_is_still_to_come(
+    pair, ana, ben, sessions, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://twoway.northwind.example"
+    held = SessionFactory(partnership=pair, held=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        program_services.cohort_close(cohort=pair.cohort)
+    pair.refresh_from_db()
+    assert pair.status == "ended"
+    assert pair.end_reason == "The cohort closed."
+    assert Session.objects.get(pk=sessions["accepted"].pk).status == "cancelled"
+    assert Session.objects.get(pk=held.pk).status == "held"
+    assert Enrollment.objects.get(cohort=pair.cohort, user=ana).status == "alumni"
+    cancellations = [m for m in mail.outbox if "cancelled" in m.subject]
+    assert cancellations
+    assert all("https://twoway.northwind.example/" in m.body for m in cancellations)
