@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from accounts.models import Skill
 from mentoring.models import Agreement
 from sessions_log.models import CheckIn, Session
+from tests.browser.helpers import go_home, sign_in
 from tests.factories import (
-    PASSWORD,
     PartnershipFactory,
     ProgramAdminFactory,
     SkillProfileFactory,
@@ -23,18 +23,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Hello", exact=False)).to_be_visible()
-
-
-def go_home(page):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
 
 
 def test_partners_agree_meet_log_and_check_in_and_see_a_balanced_split(live_server, page, browser, shots, axe_check):

@@ -8,23 +8,10 @@ from playwright.sync_api import expect
 
 from accounts.models import EmployeeImport, User
 from mentoring.models import Cohort, Enrollment
-from tests.factories import PASSWORD, ProgramAdminFactory, SkillProfileFactory, UserFactory
+from tests.browser.helpers import sign_in, sign_out
+from tests.factories import ProgramAdminFactory, SkillProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def sign_out(page):
-    page.locator("nav .dropdown-menu-end").get_by_role("button", name="Sign out", include_hidden=True).evaluate(
-        "button => button.form.submit()"
-    )
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
 
 
 HEADER = "email,full_name,department,job_title,seniority,manager_email,timezone,offered_skills,wanted_skills"
