@@ -8,24 +8,9 @@ from accounts.models import OfferedSkill
 from matching import services
 from matching.models import MatchPair, MatchRun, MatchUnmatched, PairRule
 from tests.factories import UserFactory
-from tests.matching.cohort_helpers import add_person, four_people, matching_cohort, skill
+from tests.matching.cohort_helpers import add_person, matching_cohort, skill
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cohort():
-    return matching_cohort()
-
-
-@pytest.fixture
-def people(cohort):
-    return four_people(cohort)
-
-
-@pytest.fixture
-def run(cohort, people, program_admin):
-    return services.match_run_start(cohort=cohort, started_by=program_admin)
 
 
 def pair_of(run, user) -> MatchPair:

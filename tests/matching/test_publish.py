@@ -8,24 +8,9 @@ from django.urls import reverse
 from matching import services
 from matching.models import MatchRun, PairRule
 from mentoring.models import Cohort, Partnership
-from tests.matching.cohort_helpers import add_person, four_people, matching_cohort
+from tests.matching.cohort_helpers import add_person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cohort():
-    return matching_cohort()
-
-
-@pytest.fixture
-def people(cohort):
-    return four_people(cohort)
-
-
-@pytest.fixture
-def run(cohort, people, program_admin):
-    return services.match_run_start(cohort=cohort, started_by=program_admin)
 
 
 def publish(run, admin, **kwargs):
