@@ -344,7 +344,3 @@ class EmployeeImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:import_detail", args=[self.pk])
-
-    @property
-    def can_commit(self) -> bool:
-        return self.status == self.Status.PREVIEWED

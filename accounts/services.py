@@ -7,11 +7,6 @@ from django.db import transaction
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
 
 
-def profile_get_or_create(*, user: User) -> SkillProfile:
-    profile, _ = SkillProfile.objects.get_or_create(user=user)
-    return profile
-
-
 @transaction.atomic
 def profile_save(*, user: User, profile_form, offered_formset, wanted_formset) -> SkillProfile:
     """Save the profile and both skill lists together: all of it, or (on any error) none of it."""

@@ -101,10 +101,6 @@ class MatchRun(models.Model):
         return self.status == MatchRunStatus.DONE
 
     @property
-    def is_published(self) -> bool:
-        return self.status == MatchRunStatus.PUBLISHED
-
-    @property
     def has_result(self) -> bool:
         return self.status in (MatchRunStatus.DONE, MatchRunStatus.PUBLISHED, MatchRunStatus.SUPERSEDED)
 

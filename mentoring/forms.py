@@ -236,7 +236,3 @@ class TransitionForm(forms.Form):
 
 
 ENROLLMENT_ACTIONS = ("approve", "waitlist", "withdraw", "remind")
-
-
-class EnrollmentActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in ENROLLMENT_ACTIONS])

@@ -233,9 +233,6 @@ class CohortQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=CohortStatus.ACTIVE)
 
-    def not_closed(self):
-        return self.exclude(status=CohortStatus.CLOSED)
-
 
 class Cohort(CohortRules):
     """One round of a program with dates, capacity and its own copy of the rules."""
@@ -495,10 +492,6 @@ class Invitation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:invitation_accept", args=[self.token])
 
-    @property
-    def is_accepted(self) -> bool:
-        return self.accepted_at is not None
-
 
 class PartnershipStatus(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -705,9 +698,6 @@ class GoalOutcome(models.TextChoices):
 class GoalQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=GoalStatus.OPEN)
-
-    def owned_by(self, user):
-        return self.filter(owner=user)
 
 
 class Goal(models.Model):

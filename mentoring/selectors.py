@@ -253,10 +253,6 @@ class Roster:
     def places_taken(self) -> int:
         return sum(self.counts.get(s, 0) for s in PLACE_HOLDING_STATUSES)
 
-    @property
-    def awaiting_confidentiality(self) -> list[RosterRow]:
-        return [r for r in self.current_rows if not r.enrollment.has_accepted_confidentiality]
-
 
 def cohort_roster(cohort: Cohort) -> Roster:
     """Enrollments with each person's profile completeness, and counts by status, department and seniority."""

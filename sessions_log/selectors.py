@@ -124,10 +124,6 @@ class PersonBalance:
     def mentor_percent(self) -> int:
         return round(100 * self.mentor_minutes / self.total_minutes) if self.total_minutes else 50
 
-    @property
-    def mentee_percent(self) -> int:
-        return 100 - self.mentor_percent
-
 
 @dataclass(frozen=True)
 class TeachingBalance:
