@@ -49,8 +49,21 @@ def _rules_widgets() -> dict:
     }
 
 
+def _reminder_lead_hours_field() -> HoursListField:
+    return HoursListField(
+        label="Reminder lead times (hours before a session)",
+        required=False,
+        initial=default_reminder_lead_hours,
+        help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
+    )
+
+
 class _RulesFormMixin:
-    """Rule fields with messages that say what the rule is, not just which bound was crossed."""
+    """Programs and cohorts: rule fields with messages that say what the rule is, not just which bound was
+    crossed, and names with single spaces."""
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
 
     def _tune_rule_fields(self) -> None:
         fields = self.fields
@@ -75,12 +88,7 @@ class _RulesFormMixin:
 
 
 class ProgramForm(_RulesFormMixin, forms.ModelForm):
-    reminder_lead_hours = HoursListField(
-        label="Reminder lead times (hours before a session)",
-        required=False,
-        initial=default_reminder_lead_hours,
-        help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
-    )
+    reminder_lead_hours = _reminder_lead_hours_field()
 
     class Meta:
         model = Program
@@ -96,19 +104,11 @@ class ProgramForm(_RulesFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._tune_rule_fields()
 
-    def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
-
 
 class CohortForm(_RulesFormMixin, forms.ModelForm):
     """Dates, capacity and rules of one cohort. Rules frozen by published matches are shown but disabled."""
 
-    reminder_lead_hours = HoursListField(
-        label="Reminder lead times (hours before a session)",
-        required=False,
-        initial=default_reminder_lead_hours,
-        help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
-    )
+    reminder_lead_hours = _reminder_lead_hours_field()
 
     class Meta:
         model = Cohort
@@ -137,9 +137,6 @@ class CohortForm(_RulesFormMixin, forms.ModelForm):
         for name in locked:
             self.fields[name].disabled = True
             self.fields[name].help_text = "Frozen: matches are published, so this can no longer change."
-
-    def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
 
     @property
     def changes(self) -> dict:
