@@ -190,11 +190,12 @@ class _SkillListFormSet(BaseInlineFormSet):
         }
 
 
-class OfferedSkillFormSet(
-    inlineformset_factory(
+def _skill_list_formset(model, form):
+    """One of the two skill lists of a profile: up to MAX_SKILLS_PER_LIST rows, any of them deletable."""
+    return inlineformset_factory(
         User,
-        OfferedSkill,
-        form=OfferedSkillForm,
+        model,
+        form=form,
         formset=_SkillListFormSet,
         extra=1,
         max_num=MAX_SKILLS_PER_LIST,
@@ -202,23 +203,13 @@ class OfferedSkillFormSet(
         absolute_max=MAX_SKILLS_PER_LIST + 20,
         can_delete=True,
     )
-):
+
+
+class OfferedSkillFormSet(_skill_list_formset(OfferedSkill, OfferedSkillForm)):
     list_name = "skills you offer"
 
 
-class WantedSkillFormSet(
-    inlineformset_factory(
-        User,
-        WantedSkill,
-        form=WantedSkillForm,
-        formset=_SkillListFormSet,
-        extra=1,
-        max_num=MAX_SKILLS_PER_LIST,
-        validate_max=True,
-        absolute_max=MAX_SKILLS_PER_LIST + 20,
-        can_delete=True,
-    )
-):
+class WantedSkillFormSet(_skill_list_formset(WantedSkill, WantedSkillForm)):
     list_name = "skills you want"
 
 
