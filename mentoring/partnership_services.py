@@ -325,8 +325,14 @@ def _refuse_if_closed(goal: Goal) -> None:
         raise ValidationError("This goal is closed: it can no longer change.", code="closed")
 
 
-def _lock_goal(goal: Goal) -> Goal:
-    return Goal.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=goal.pk)
+def _lock_goal_to_change(goal: Goal, by: User, *, while_active: bool = True) -> Goal:
+    """The goal, locked, once ``by`` is its owner, it is not closed and (unless told otherwise) the pair is active."""
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=goal.pk)
+    _refuse_unless_owner(goal, by)
+    if while_active:
+        _refuse_unless_active(goal.partnership)
+    _refuse_if_closed(goal)
+    return goal
 
 
 @transaction.atomic
@@ -355,10 +361,7 @@ def goal_create(
 @transaction.atomic
 def goal_update(*, goal: Goal, by: User, data: dict) -> Goal:
     """Change a goal's title, linked skill, notes or progress."""
-    goal = _lock_goal(goal)
-    _refuse_unless_owner(goal, by)
-    _refuse_unless_active(goal.partnership)
-    _refuse_if_closed(goal)
+    goal = _lock_goal_to_change(goal, by)
     values = _clean_goal_fields(
         owner=by,
         title=data.get("title", goal.title),
@@ -376,9 +379,7 @@ def goal_update(*, goal: Goal, by: User, data: dict) -> Goal:
 @transaction.atomic
 def goal_set_progress(*, goal: Goal, by: User, progress: int) -> Goal:
     """Set a goal's progress (0-100 %), by hand or from a check-in."""
-    goal = _lock_goal(goal)
-    _refuse_unless_owner(goal, by)
-    _refuse_if_closed(goal)
+    goal = _lock_goal_to_change(goal, by, while_active=False)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise ValidationError({"progress": "Progress is a whole number from 0 to 100 %."}, code="invalid")
     goal.progress = progress
@@ -389,10 +390,7 @@ def goal_set_progress(*, goal: Goal, by: User, progress: int) -> Goal:
 
 @transaction.atomic
 def goal_mark_achieved(*, goal: Goal, by: User) -> Goal:
-    goal = _lock_goal(goal)
-    _refuse_unless_owner(goal, by)
-    _refuse_unless_active(goal.partnership)
-    _refuse_if_closed(goal)
+    goal = _lock_goal_to_change(goal, by)
     if goal.is_achieved:
         raise ValidationError("This goal is already achieved.", code="no_change")
     now = timezone.now()
@@ -404,9 +402,7 @@ def goal_mark_achieved(*, goal: Goal, by: User) -> Goal:
 @transaction.atomic
 def goal_close(*, goal: Goal, by: User, outcome: str, today: datetime.date | None = None) -> Goal:
     """Record a goal's final outcome (achieved / partly / not) at the end of the cohort."""
-    goal = _lock_goal(goal)
-    _refuse_unless_owner(goal, by)
-    _refuse_if_closed(goal)
+    goal = _lock_goal_to_change(goal, by, while_active=False)
     if outcome not in GoalOutcome.values:
         raise ValidationError({"outcome": "Choose achieved, partly or not."}, code="invalid")
     partnership = Partnership.objects.select_related("cohort").get(pk=goal.partnership_id)
@@ -424,10 +420,7 @@ def goal_close(*, goal: Goal, by: User, outcome: str, today: datetime.date | Non
 @transaction.atomic
 def goal_delete(*, goal: Goal, by: User) -> None:
     """Remove a goal set by mistake; a partner keeps at least one goal."""
-    goal = _lock_goal(goal)
-    _refuse_unless_owner(goal, by)
-    _refuse_unless_active(goal.partnership)
-    _refuse_if_closed(goal)
+    goal = _lock_goal_to_change(goal, by)
     if Goal.objects.filter(partnership_id=goal.partnership_id, owner=by).count() <= 1:
         raise ValidationError("Keep at least one goal: change this one instead.", code="last_goal")
     goal.delete()
