@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import selectors as account_selectors
 from mentoring import partnership_selectors, selectors
+from mentoring.models import EnrollmentStatus
 
 
 def home(request):
@@ -18,7 +19,7 @@ def home(request):
         {
             "profile": profile,
             "completeness": profile.completeness(len(offered), len(wanted)),
-            "my_enrollments": selectors.enrollments_for(request.user).exclude(status="withdrawn"),
+            "my_enrollments": selectors.enrollments_for(request.user).exclude(status=EnrollmentStatus.WITHDRAWN),
             "open_cohorts": list(selectors.cohorts_open_for(request.user)),
             "invitations": selectors.invitations_for(request.user),
             "partnership_cards": partnership_selectors.home_partnerships(request.user),

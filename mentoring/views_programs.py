@@ -21,9 +21,8 @@ from mentoring.forms import (
     ProgramForm,
     TransitionForm,
 )
-from mentoring.models import Cohort, CohortStatus, Enrollment, Invitation, PartnershipStatus, Program
+from mentoring.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Invitation, PartnershipStatus, Program
 from mentoring.web import add_service_errors, base_url, refusal
-
 
 # --- Console: programs ----------------------------------------------------------------------------------
 
@@ -313,7 +312,7 @@ def cohort_enroll(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if enrollment.status == "waitlisted":
+            if enrollment.status == EnrollmentStatus.WAITLISTED:
                 messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
             else:
                 messages.success(request, "You are enrolled. The program team will confirm your place.")

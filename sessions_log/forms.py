@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Skill, User
-from sessions_log.models import CheckIn, NoShow, NotHeldReason, Session
+from sessions_log.models import CheckIn, NoShow, NotHeldReason, Session, SessionStatus
 from sessions_log.services import local_to_utc, user_zone
 
 
@@ -109,9 +109,9 @@ class SessionLogForm(forms.Form):
             self.initial.setdefault(
                 name, half.actual_minutes if half.actual_minutes is not None else half.planned_minutes
             )
-        if session.status == "held":
+        if session.status == SessionStatus.HELD:
             self.initial.setdefault("outcome", self.HELD)
-        elif session.status == "not_held":
+        elif session.status == SessionStatus.NOT_HELD:
             self.initial.setdefault("outcome", self.NOT_HELD)
             self.initial.setdefault("not_held_reason", session.not_held_reason)
             self.initial.setdefault("no_show", session.no_show)

@@ -22,7 +22,7 @@ from sessions_log.forms import (
     SessionRescheduleForm,
     TopicForm,
 )
-from sessions_log.models import SessionHalf
+from sessions_log.models import SessionHalf, SessionStatus
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -340,7 +340,7 @@ def checkin(request, pk: int):
     goals = services.checkin_goals(session, request.user)
     form = CheckInForm(request.POST or None, goals=goals, instance=existing)
     refusal = ""
-    if existing is None and session.status != "held":
+    if existing is None and session.status != SessionStatus.HELD:
         refusal = "A check-in is for a session that took place: log this session as held first."
     elif existing is not None and not existing.is_editable:
         refusal = "Your check-in is sent and can no longer be changed."
