@@ -1,10 +1,13 @@
 """Fixtures for every test. Factories live in tests/factories.py."""
 
 import importlib
+import threading
 import time
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tests.factories import LeaderFactory, ProgramAdminFactory, UserFactory
 
@@ -84,6 +87,38 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.05):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def run_together(functions) -> tuple[list, list[ValidationError]]:
+    """Call the functions in threads released at the same instant (races need PostgreSQL's row locks).
+
+    Returns each call's result (None for a refused one) and the services' refusals; any other error is raised
+    here, in the test's thread. Each thread closes its own database connection.
+    """
+    barrier = threading.Barrier(len(functions))
+    results: list = [None] * len(functions)
+    refusals: list[ValidationError] = []
+    errors: list[Exception] = []
+
+    def call(index, function):
+        barrier.wait()
+        try:
+            results[index] = function()
+        except ValidationError as error:
+            refusals.append(error)
+        except Exception as error:  # collected and re-raised in the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call, args=(i, f)) for i, f in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results, refusals
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Two admins clicking at the same moment: one run starts, one publication happens (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from matching import services
 from matching.models import MatchRun
 from mentoring.models import Partnership
+from tests.conftest import run_together
 from tests.factories import ProgramAdminFactory
 from tests.matching.cohort_helpers import four_people, matching_cohort
 
@@ -21,34 +19,13 @@ def _postgres_only():
         pytest.skip("SQLite has no row locks and serialises writers; the race is meaningful on PostgreSQL")
 
 
-def together(function, times: int = 4) -> list[Exception]:
-    barrier = threading.Barrier(times)
-    refusals: list[Exception] = []
-
-    def wrap():
-        barrier.wait()
-        try:
-            function()
-        except ValidationError as error:
-            refusals.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap) for _ in range(times)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return refusals
-
-
 def test_simultaneous_starts_make_one_run_at_a_time(monkeypatch):
     monkeypatch.setattr(services, "INLINE_MAX_PEOPLE", 0)  # a queued run ...
     monkeypatch.setattr(services, "_launch", lambda run: None)  # ... that no worker picks up meanwhile
     admin = ProgramAdminFactory()
     cohort = matching_cohort()
     four_people(cohort)
-    refusals = together(lambda: services.match_run_start(cohort=cohort, started_by=admin))
+    _, refusals = run_together([lambda: services.match_run_start(cohort=cohort, started_by=admin)] * 4)
     assert MatchRun.objects.filter(cohort=cohort).count() == 1
     assert len(refusals) == 3 and all("is still" in " ".join(e.messages) for e in refusals)
 
@@ -58,6 +35,6 @@ def test_simultaneous_publications_publish_once():
     cohort = matching_cohort()
     four_people(cohort)
     run = services.match_run_start(cohort=cohort, started_by=admin)
-    refusals = together(lambda: services.match_run_publish(run=run, published_by=admin))
+    _, refusals = run_together([lambda: services.match_run_publish(run=run, published_by=admin)] * 4)
     assert Partnership.objects.filter(cohort=cohort).count() == 2
     assert len(refusals) == 3 and all("already published" in " ".join(e.messages) for e in refusals)

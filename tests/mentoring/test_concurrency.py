@@ -1,37 +1,14 @@
 """Capacity holds when many people enroll at the same moment (the cohort row is locked per enrollment)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from mentoring import services
 from mentoring.models import Enrollment
+from tests.conftest import run_together
 from tests.factories import CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def wrap(function):
-        barrier.wait()
-        try:
-            function()
-        except Exception as error:  # collected and re-raised in the test thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(f,)) for f in functions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +26,8 @@ def test_simultaneous_enrollments_never_exceed_capacity():
             cohort=cohort, user=user, goals="g", availability="a", accepts_confidentiality=True
         )
 
-    run_together([enroll(u) for u in users])
+    _, refusals = run_together([enroll(u) for u in users])
+    assert not refusals
     statuses = list(Enrollment.objects.values_list("status", flat=True))
     assert sorted(statuses) == ["applied"] * 3 + ["waitlisted"] * 7
 
@@ -63,8 +41,9 @@ def test_simultaneous_withdrawals_promote_each_waiting_person_once():
     for user in UserFactory.create_batch(4):
         services.enrollment_apply(cohort=cohort, user=user, goals="g", availability="a", accepts_confidentiality=True)
 
-    run_together(
+    _, refusals = run_together(
         [lambda e=e: services.enrollment_withdraw_self(enrollment=e, base_url="http://testserver") for e in holders]
     )
+    assert not refusals
     counts = {s: Enrollment.objects.filter(status=s).count() for s in ("applied", "waitlisted", "withdrawn")}
     assert counts == {"applied": 3, "waitlisted": 1, "withdrawn": 3}

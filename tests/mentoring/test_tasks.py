@@ -1,7 +1,6 @@
 """Profile reminders: a Celery task per person, claimed so each enrollment gets at most one a day."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
@@ -11,7 +10,7 @@ from django.urls import reverse
 from mentoring import services
 from mentoring.models import Enrollment
 from mentoring.tasks import send_profile_reminder
-from tests.conftest import wait_for
+from tests.conftest import run_together, wait_for
 from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
@@ -71,21 +70,10 @@ def test_racing_reminders_send_exactly_one_email():
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers itself; the race is meaningful on PostgreSQL")
     enrollment = EnrollmentFactory()
-    barrier = threading.Barrier(4)
-    results = []
-
-    def remind():
-        barrier.wait()
-        try:
-            results.append(services.profile_reminder_send(enrollment_id=enrollment.pk, base_url=BASE))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=remind) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, refusals = run_together(
+        [lambda: services.profile_reminder_send(enrollment_id=enrollment.pk, base_url=BASE)] * 4
+    )
+    assert not refusals
     assert sorted(results) == [False, False, False, True]
     assert len(mail.outbox) == 1
 
