@@ -13,7 +13,7 @@ never the agreement's text, the outcomes or the goals' notes.
 from django.http import Http404
 
 from accounts.models import User
-from accounts.permissions import is_program_admin
+from accounts.permissions import is_leader, is_program_admin
 from mentoring import selectors
 from mentoring.models import Cohort, CohortStatus, Enrollment, Goal, Partnership, PartnershipStatus
 
@@ -101,3 +101,11 @@ def goal_for_member_or_404(user: User, pk: int) -> Goal:
     if goal is None or not can_view_goal(user, goal):
         raise Http404("No such goal.")
     return goal
+
+
+# --- Program reports -------------------------------------------------------------------------------------
+
+
+def can_view_reports(user: User) -> bool:
+    """Program reports (aggregates only): leaders, and the program team that runs the programs (and superusers)."""
+    return is_leader(user) or is_program_admin(user)
