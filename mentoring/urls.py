@@ -12,5 +12,6 @@ urlpatterns = [
     path("partnerships/", include("mentoring.urls_partnerships")),
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
+    path("reports/", include("mentoring.urls_reports")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,94 @@
+"""Program reports for leaders and the program team: aggregates only (see mentoring/reports.py)."""
+
+import csv
+import io
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+
+from accounts.importing import csv_safe
+from mentoring import reports
+from mentoring.models import Cohort, Program
+from mentoring.permissions import can_view_reports
+
+
+def reports_required(view):
+    """Signed-in leaders, program admins and superusers; anyone else signed in gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_view_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _context(report: reports.Report, **extra) -> dict:
+    return {
+        "report": report,
+        "min_people": reports.MIN_PEOPLE,
+        "min_pairs": reports.MIN_PAIRS,
+        "breakdowns": [
+            ("By department", report.by_department, "Department", "departments"),
+            ("By seniority band", report.by_band, "Seniority band", "bands"),
+        ],
+        "session_measures": [(label, report.sessions.get(key, 0)) for key, label in reports.SESSION_MEASURES],
+        **extra,
+    }
+
+
+@reports_required
+def report_index(request):
+    """Every program with its cohorts (status, dates) and their headline figures."""
+    return render(
+        request,
+        "mentoring/report_index.html",
+        {"programs": reports.programs_with_headlines(), "min_people": reports.MIN_PEOPLE},
+    )
+
+
+@reports_required
+def cohort_report(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    report = reports.build_report([cohort])
+    return render(request, "mentoring/report_detail.html", _context(report, cohort=cohort, program=cohort.program))
+
+
+@reports_required
+def program_report(request, pk: int):
+    """The program's cohorts rolled up into one report."""
+    program = get_object_or_404(Program, pk=pk)
+    cohorts = list(program.cohorts.all())
+    report = reports.build_report(cohorts)
+    return render(request, "mentoring/report_detail.html", _context(report, cohort=None, program=program))
+
+
+def _csv_response(report: reports.Report, filename: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["section", "group", "measure", "value"])
+    for row in reports.report_rows(report):
+        writer.writerow([csv_safe(value) for value in row])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@reports_required
+def cohort_report_csv(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    name = slugify(f"{cohort.program.name} {cohort.name}") or f"cohort-{cohort.pk}"
+    return _csv_response(reports.build_report([cohort]), f"report-{name}.csv")
+
+
+@reports_required
+def program_report_csv(request, pk: int):
+    program = get_object_or_404(Program, pk=pk)
+    name = slugify(program.name) or f"program-{program.pk}"
+    return _csv_response(reports.build_report(program.cohorts.all()), f"report-{name}.csv")
