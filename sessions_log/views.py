@@ -162,62 +162,59 @@ def session_cancel(request, pk: int):
 @employee_required
 def session_other_time(request, pk: int):
     """Either partner, while a time is proposed: propose another time (the other partner then answers)."""
-    session = permissions.session_for(request.user, pk)
-    form = SessionOtherTimeForm(request.POST or None, viewer=request.user, initial={"location": session.location})
-    form.set_initial_start(session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_propose_other_time(
-                session=session,
-                by=request.user,
-                start=form.cleaned_data["start"],
-                location=form.cleaned_data["location"],
-                note=form.cleaned_data["note"],
-                base_url=base_url(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Another time proposed. Your partner gets an e-mail to answer it.")
-            return redirect(session)
-    return _form_page(
+    return _move_view(
         request,
-        form=form,
-        session=session,
+        pk,
+        form_class=SessionOtherTimeForm,
+        service=services.session_propose_other_time,
+        text_field="note",
         title="Propose another time",
         submit="Propose this time",
-        status=400 if request.method == "POST" else 200,
-        back_url=session.get_absolute_url(),
+        done="Another time proposed. Your partner gets an e-mail to answer it.",
     )
 
 
 @employee_required
 def session_reschedule(request, pk: int):
     """Either partner: move an accepted session that has not started (calendars get the update)."""
+    return _move_view(
+        request,
+        pk,
+        form_class=SessionRescheduleForm,
+        service=services.session_reschedule,
+        text_field="reason",
+        title="Reschedule this session",
+        submit="Move the session",
+        done="Rescheduled. Both calendars get the update.",
+    )
+
+
+def _move_view(request, pk: int, *, form_class, service, text_field: str, title: str, submit: str, done: str):
+    """A new time and place for a session, through `service`; the form's `text_field` goes along with it."""
     session = permissions.session_for(request.user, pk)
-    form = SessionRescheduleForm(request.POST or None, viewer=request.user, initial={"location": session.location})
+    form = form_class(request.POST or None, viewer=request.user, initial={"location": session.location})
     form.set_initial_start(session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_reschedule(
+            service(
                 session=session,
                 by=request.user,
                 start=form.cleaned_data["start"],
                 location=form.cleaned_data["location"],
-                reason=form.cleaned_data["reason"],
                 base_url=base_url(request),
+                **{text_field: form.cleaned_data[text_field]},
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Rescheduled. Both calendars get the update.")
+            messages.success(request, done)
             return redirect(session)
     return _form_page(
         request,
         form=form,
         session=session,
-        title="Reschedule this session",
-        submit="Move the session",
+        title=title,
+        submit=submit,
         status=400 if request.method == "POST" else 200,
         back_url=session.get_absolute_url(),
     )
