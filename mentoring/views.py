@@ -20,7 +20,12 @@ def home(request):
             "profile": profile,
             "completeness": profile.completeness(len(offered), len(wanted)),
             "my_enrollments": selectors.enrollments_for(request.user).exclude(status=EnrollmentStatus.WITHDRAWN),
-            "open_cohorts": list(selectors.cohorts_open_for(request.user)),
+            # Only cohorts the person can still join: counting the one they just enrolled in reads as "go enroll".
+            "open_cohorts": [
+                cohort
+                for cohort in selectors.cohorts_open_for(request.user)
+                if cohort.my_status in (None, EnrollmentStatus.WITHDRAWN)
+            ],
             "invitations": selectors.invitations_for(request.user),
             "partnership_cards": partnership_selectors.home_partnerships(request.user),
         },
