@@ -216,7 +216,11 @@ class CohortMatching:
     runs: list[MatchRun]
     rules: list[PairRule]
     partnerships: list[Partnership]
-    free_count: int
+    free_people: list[User]
+
+    @property
+    def free_count(self) -> int:
+        return len(self.free_people)
 
     @property
     def current(self) -> MatchRun | None:
@@ -232,7 +236,7 @@ class CohortMatching:
 
 
 def cohort_matching(cohort: Cohort) -> CohortMatching:
-    """The cohort's matching page: runs, pair rules, active partnerships and how many are free. Five queries."""
+    """The cohort's matching page: runs, pair rules, active partnerships and who is free. Five queries."""
     runs = list(cohort.match_runs.select_related("created_by", "published_by").order_by("-number"))
     rules = list(cohort.pair_rules.select_related("user_a", "user_b", "created_by").order_by("kind", "created_at"))
     partnerships = list(
@@ -246,7 +250,11 @@ def cohort_matching(cohort: Cohort) -> CohortMatching:
         runs=runs,
         rules=rules,
         partnerships=partnerships,
-        free_count=free_participants(cohort).count(),
+        # named, not just counted, so an admin sees who is waiting for a partner
+        free_people=[
+            enrollment.user
+            for enrollment in free_participants(cohort).select_related("user").order_by("user__full_name", "pk")
+        ],
     )
 
 

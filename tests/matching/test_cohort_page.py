@@ -51,7 +51,7 @@ def test_the_matching_page_offers_a_run_while_matching_and_end_and_rematch_once_
     services.match_run_publish(run=run, published_by=program_admin)
     body = client.get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
     assert 'data-testid="published-pairs"' in body and body.count("End and re-match<") == 2
-    assert "1 approved participant has no partner." in body
+    assert "1 approved participant has no partner: Eve Adams." in body
     assert reverse("matching:run_start", args=[cohort.pk]) not in body
 
 
@@ -71,3 +71,13 @@ def test_removing_a_rule_with_a_run_of_another_cohort_as_next_goes_to_the_cohort
     rule = PairRule.objects.filter(cohort=cohort).first()
     response = client_for(program_admin).post(reverse("matching:rule_delete", args=[rule.pk]), {"next": other_run.pk})
     assert response["Location"] == reverse("matching:cohort", args=[cohort.pk])
+
+
+def test_the_published_pairs_name_who_has_no_partner_and_link_to_the_reasons(client_for, program_admin):
+    cohort = matching_cohort()
+    four_people(cohort)
+    run = services.match_run_start(cohort=cohort, started_by=program_admin)
+    services.match_run_publish(run=run, published_by=program_admin)
+    body = client_for(program_admin).get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
+    assert "no partner: Eve Adams." in body
+    assert f'href="{reverse("matching:run_detail", args=[run.pk])}#unmatched"' in body
