@@ -36,5 +36,9 @@ def load_demo_matching(users: dict[str, User], *, program: str, cohort_name: str
         created_at=ran, started_at=ran, finished_at=ran + took, published_at=ran + datetime.timedelta(hours=2)
     )
     PairRule.objects.filter(cohort=cohort).update(created_at=ran - datetime.timedelta(minutes=10))
+    cohort.partnerships.update(started_at=ran + datetime.timedelta(hours=2))
+    cohort.enrollments.update(
+        applied_at=ran - datetime.timedelta(days=20), status_changed_at=ran - datetime.timedelta(days=18)
+    )
     cohort.refresh_from_db()
     return cohort

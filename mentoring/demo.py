@@ -296,7 +296,8 @@ def load_demo_programs(users: dict[str, User]) -> None:
         if approve:
             services.enrollment_approve(enrollment=enrollment, base_url="")
 
-    pilot_opens = today - 40 * day
+    # Long enough ago that the pilot's session history (from ten weeks back) follows its start and matching.
+    pilot_opens = today - 120 * day
     pilot, created = cohort("Pilot", pilot_opens, capacity=10)
     if created:
         for key in ("ana", "ben", "chloe", "dev", "erik", "fatima", "grace", "hugo"):
