@@ -182,3 +182,12 @@ def test_accepting_through_the_page_sends_invitations_through_the_celery_worker(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.member_a.email, pair.member_b.email])
     assert all(calendar_part(m)[0].get_param("method") == "REQUEST" for m in mail.outbox)
     assert wait_for(lambda: not SessionEmail.objects.filter(sent_at=None).exists())
+
+
+def test_the_session_page_offers_the_calendar_file_only_while_the_session_is_to_come(pair, ana, client_for):
+    client = client_for(ana)
+    upcoming = SessionFactory(partnership=pair)
+    held = SessionFactory(partnership=pair, held=True)
+    ics = reverse("sessions_log:session_ics", args=[upcoming.pk])
+    assert ics in client.get(upcoming.get_absolute_url()).text
+    assert "Add to calendar" not in client.get(held.get_absolute_url()).text
