@@ -23,9 +23,17 @@ class SignupExtraForm(forms.Form):
         max_length=150, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
 
+    # Filled by static/js/timezone.js from the browser, so times show in the person's zone from the start.
+    timezone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""})
+    )
+
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
-        user.save(update_fields=["full_name"])
+        detected = self.cleaned_data.get("timezone") or ""
+        if detected in timezone_names():
+            user.timezone = detected
+        user.save(update_fields=["full_name", "timezone"])
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -123,3 +123,10 @@ def test_company_sso_signup_is_limited_to_allowed_domains(settings, rf):
     assert adapter.is_open_for_signup(request, SimpleNamespace(user=User(email="ana@northwind.example")))
     assert not adapter.is_open_for_signup(request, SimpleNamespace(user=User(email="ana@gmail.com")))
     assert not adapter.is_open_for_signup(request, SimpleNamespace(user=User(email="")))
+
+
+@pytest.mark.parametrize(("sent", "kept"), [("Europe/Lisbon", "Europe/Lisbon"), ("Mars/Base", "UTC"), ("", "UTC")])
+def test_signup_keeps_the_browsers_time_zone_when_it_is_a_real_one(client, settings, sent, kept):
+    settings.ALLOWED_SIGNUP_DOMAINS = ["northwind.example"]
+    client.post(SIGNUP, {**signup_data("tz@northwind.example"), "timezone": sent})
+    assert User.objects.get(email="tz@northwind.example").timezone == kept
