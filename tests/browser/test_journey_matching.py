@@ -125,6 +125,8 @@ def test_admin_runs_adjusts_reruns_and_publishes_and_a_partner_reads_why(
     sign_in(page, live_server, people["fay"].email)
     page.get_by_role("link", name="You and Chloé Martin").click()
     why = page.get_by_role("region", name="Why you were matched")
+    why.get_by_text("How the match was scored").click()
+    expect(why.get_by_text("Score:", exact=False)).to_be_visible()
     expect(why).to_contain_text("Chloé Martin teaches Fay Lopez Python (level 4 to 2)")
     expect(why).to_contain_text("Fay Lopez teaches Chloé Martin Storytelling (level 3 to 1)")
     axe_check()
