@@ -468,3 +468,10 @@ def test_the_console_links_to_the_employee_import(admin_client):
     assert import_url in admin_client.get(reverse("programs:program_list")).content.decode()
     cohort = CohortFactory()
     assert import_url in admin_client.get(reverse("programs:cohort_add_person", args=[cohort.pk])).content.decode()
+
+
+def test_an_empty_cohort_page_says_nobody_has_enrolled_rather_than_that_everyone_has_skills(admin_client):
+    cohort = CohortFactory()
+    page = admin_client.get(reverse("programs:cohort_detail", args=[cohort.pk])).text
+    assert "Everyone current has skills" not in page
+    assert "Nobody has enrolled yet." in page
