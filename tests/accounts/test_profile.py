@@ -227,3 +227,8 @@ def test_anonymous_visitor_is_sent_to_login(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
+
+
+def test_profile_page_names_the_seniority_band(client_for, employee):
+    SkillProfileFactory(user=employee, seniority=2)
+    assert "band 2 · Associate" in client_for(employee).get(reverse("accounts:profile")).text
