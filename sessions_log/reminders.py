@@ -58,14 +58,15 @@ def reminders_queue_due(*, base_url: str, now: datetime.datetime | None = None) 
                     created_at=now,
                 )
             )
-    before = SessionEmail.objects.filter(kind=EmailKind.REMINDER).count()
-    SessionEmail.objects.bulk_create(rows, ignore_conflicts=True)
-    created = SessionEmail.objects.filter(kind=EmailKind.REMINDER).count() - before
-    pending = list(
-        SessionEmail.objects.filter(
-            kind=EmailKind.REMINDER, sent_at=None, session__in=[r.session for r in rows]
-        ).values_list("pk", flat=True)
-    )
+    due_sessions = {row.session_id for row in rows}
+    reminders = SessionEmail.objects.filter(kind=EmailKind.REMINDER, session_id__in=due_sessions)
+    recorded = set(reminders.values_list("session_id", "recipient_id", "sequence", "lead_hours"))
+    new = [r for r in rows if (r.session_id, r.recipient_id, r.sequence, r.lead_hours) not in recorded]
+    # A second beat running at the same moment may record the same rows: the unique key keeps one of each.
+    SessionEmail.objects.bulk_create(new, ignore_conflicts=True)
+    # Unsent ones include reminders whose earlier sending failed: queue them again; the task's claim
+    # makes sure each still goes out once.
+    pending = list(reminders.filter(sent_at=None).values_list("pk", flat=True))
     for pk in pending:
         transaction.on_commit(lambda pk=pk: send_session_email.delay(email_id=pk, base_url=base_url))
-    return created
+    return len(new)

@@ -111,3 +111,21 @@ def test_reminders_are_sent_by_the_worker(pair, celery_worker, settings):
     assert wait_for(lambda: len(mail.outbox) == 2, timeout=30)
     assert "https://twoway.northwind.example/sessions/" in mail.outbox[0].body
     assert reminders().filter(sent_at=None).count() == 0
+
+
+def test_finding_due_reminders_costs_the_same_queries_for_ten_times_the_sessions(django_assert_num_queries):
+    from tests.factories import PartnershipFactory
+
+    def due_sessions(count):
+        for _ in range(count):
+            SessionFactory(partnership=PartnershipFactory(), start=timezone.now() + datetime.timedelta(hours=2))
+
+    due_sessions(2)
+    # savepoint, sessions due (with their cohorts), reminders already recorded, the insert, reminders still
+    # unsent, release
+    with django_assert_num_queries(6):
+        reminders_queue_due(base_url=BASE_URL)
+    SessionEmail.objects.all().delete()
+    due_sessions(18)
+    with django_assert_num_queries(6):
+        assert reminders_queue_due(base_url=BASE_URL) == 40
