@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_log.models import Session
+from sessions_log.models import CheckIn, Session, SessionEmail, SessionHalf, SessionNote
 from tests.factories import SessionFactory
 from tests.sessions_log.conftest import in_days
 
@@ -117,3 +117,76 @@ def test_an_ended_partnership_cannot_propose_but_still_reads(client_for, pair, s
     response = client.get(reverse("sessions_log:session_propose", args=[pair.pk]))
     assert response.status_code == 302
     assert client.get(reverse("sessions_log:partnership_sessions", args=[pair.pk])).status_code == 200
+
+
+@pytest.fixture
+def accepted(pair):
+    """A session both partners agreed to, in three days."""
+    return SessionFactory(partnership=pair, start=in_days(3))
+
+
+def pair_writes(pair, proposed: Session, held: Session, accepted: Session) -> list[tuple[str, dict]]:
+    """(url, valid data) of every form that writes to the pair, filled in as the right partner would."""
+    day = in_days(5).date().isoformat()
+    move = {"date": day, "time": "09:00", "location": "Room 4"}
+    return [
+        (reverse("sessions_log:session_propose", args=[pair.pk]), move),
+        (reverse("sessions_log:session_decline", args=[proposed.pk]), {"reason": "Away"}),
+        (reverse("sessions_log:session_other_time", args=[proposed.pk]), {**move, "note": "Later?"}),
+        (reverse("sessions_log:session_reschedule", args=[accepted.pk]), {**move, "reason": "Moved"}),
+        (reverse("sessions_log:session_cancel", args=[proposed.pk]), {"reason": "Ill"}),
+        (
+            reverse("sessions_log:session_log", args=[held.pk]),
+            {"outcome": "held", "first_half_minutes": "30", "second_half_minutes": "30"},
+        ),
+        (reverse("sessions_log:half_topic", args=[held.pk, 1]), {"topic": "Outsider's topic"}),
+        (reverse("sessions_log:note_edit", args=[held.pk]), {"text": "Outsider's note"}),
+        (reverse("sessions_log:checkin", args=[held.pk]), {"usefulness": "5", "learned": "Outsider"}),
+    ]
+
+
+def pair_state(pair) -> list:
+    """Everything the forms above could write: sessions, their halves, notes, check-ins and e-mails."""
+    sessions = Session.objects.filter(partnership=pair)
+    return [
+        list(sessions.order_by("pk").values_list("pk", "status", "start", "location", "sequence", "proposed_by")),
+        list(
+            SessionHalf.objects.filter(session__partnership=pair)
+            .order_by("pk")
+            .values_list("pk", "topic", "topic_skill", "actual_minutes")
+        ),
+        SessionNote.objects.filter(session__partnership=pair).count(),
+        CheckIn.objects.filter(session__partnership=pair).count(),
+        SessionEmail.objects.filter(session__partnership=pair).count(),
+    ]
+
+
+@pytest.mark.parametrize("role", ["other_pair", "employee", "program_admin", "leader"])
+def test_nobody_outside_the_pair_can_post_to_its_forms_and_nothing_is_written(
+    request, client_for, pair, sessions, accepted, role
+):
+    user = request.getfixturevalue("other_pair").member_a if role == "other_pair" else request.getfixturevalue(role)
+    client = client_for(user)
+    before = pair_state(pair)
+    for url, data in pair_writes(pair, *sessions, accepted):
+        assert client.post(url, data).status_code == 404, (role, url)
+    assert pair_state(pair) == before
+
+
+def test_anonymous_posts_are_sent_to_login_and_write_nothing(client, pair, sessions, accepted):
+    before = pair_state(pair)
+    for url, data in pair_writes(pair, *sessions, accepted):
+        response = client.post(url, data)
+        assert response.status_code == 302, url
+        assert reverse("account_login") in response["Location"], url
+    assert pair_state(pair) == before
+
+
+@pytest.mark.parametrize("member", ["member_a", "member_b"])
+def test_an_empty_post_from_a_partner_never_gives_a_500_or_writes(client_for, pair, sessions, accepted, member):
+    client = client_for(getattr(pair, member))
+    before = pair_state(pair)
+    for url, _data in pair_writes(pair, *sessions, accepted):
+        status = client.post(url, {}).status_code
+        assert status in (200, 302, 400, 403), (url, status)
+    assert pair_state(pair) == before
