@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Skill, SkillCategory
 from tests.factories import SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,33 @@ def test_program_admins_home_leads_to_the_employee_import(client_for, program_ad
     home = reverse("home")
     assert f'href="{reverse("accounts:import_upload")}"' in client_for(program_admin).get(home).text
     assert f'href="{reverse("accounts:import_upload")}"' not in client_for(employee).get(home).text
+
+
+@pytest.mark.parametrize("role", ["employee", "leader", "program_admin"])
+def test_everyone_signed_in_reaches_their_own_profile_pages(client_for, request, role):
+    client = client_for(request.getfixturevalue(role))
+    for name in ("accounts:profile", "accounts:profile_edit"):
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_admin_pages_for_unknown_objects_are_404(client_for, program_admin):
+    client = client_for(program_admin)
+    assert client.get(reverse("accounts:skill_edit", args=[99999])).status_code == 404
+    assert client.post(reverse("accounts:skill_retire", args=[99999]), {"retire": "1"}).status_code == 404
+    assert client.post(reverse("accounts:roles_edit", args=[99999]), {"is_leader": "on"}).status_code == 404
+
+
+def test_empty_posts_to_admin_forms_never_give_a_500_and_write_nothing(client_for, program_admin):
+    client = client_for(program_admin)
+    skill = SkillFactory(name="Negotiation basics")
+    before = (Skill.objects.count(), SkillCategory.objects.count())
+    for name, args in (
+        ("accounts:skill_create", []),
+        ("accounts:skill_edit", [skill.pk]),
+        ("accounts:skill_merge", []),
+        ("accounts:category_create", []),
+    ):
+        assert client.post(reverse(name, args=args), {}).status_code in (200, 302, 400), name
+    assert (Skill.objects.count(), SkillCategory.objects.count()) == before
+    skill.refresh_from_db()
+    assert skill.name == "Negotiation basics"

@@ -130,3 +130,22 @@ def test_signup_keeps_the_browsers_time_zone_when_it_is_a_real_one(client, setti
     settings.ALLOWED_SIGNUP_DOMAINS = ["northwind.example"]
     client.post(SIGNUP, {**signup_data("tz@northwind.example"), "timezone": sent})
     assert User.objects.get(email="tz@northwind.example").timezone == kept
+
+
+@pytest.mark.parametrize(
+    ("full_name", "message"), [("", "This field is required."), ("x" * 151, "at most 150 characters")]
+)
+def test_signup_without_a_usable_full_name_is_a_field_error_and_creates_nobody(client, settings, full_name, message):
+    settings.ALLOWED_SIGNUP_DOMAINS = ["northwind.example"]
+    response = client.post(SIGNUP, {**signup_data("ana@northwind.example"), "full_name": full_name})
+    assert response.status_code == 200
+    assert message in response.text
+    assert not User.objects.filter(email="ana@northwind.example").exists()
+
+
+def test_signup_with_mismatched_passwords_is_a_field_error_and_creates_nobody(client, settings):
+    settings.ALLOWED_SIGNUP_DOMAINS = ["northwind.example"]
+    response = client.post(SIGNUP, {**signup_data("ana@northwind.example"), "password2": "something-else!"})
+    assert response.status_code == 200
+    assert "You must type the same password each time." in response.text
+    assert not User.objects.filter(email="ana@northwind.example").exists()
