@@ -133,3 +133,25 @@ def test_the_cohort_page_offers_to_run_matching_only_while_in_matching(client_fo
     cohort.save()
     body = client.get(cohort.get_absolute_url()).content.decode()
     assert reverse("matching:run_start", args=[cohort.pk]) not in body
+
+
+def test_empty_posts_to_the_matching_forms_never_give_a_500_and_change_nothing(client_for, program_admin, objects):
+    client = client_for(program_admin)
+    second = objects["second"]
+    before = unchanged(objects)
+    for url in (
+        reverse("matching:pair_manual", args=[second.pk]),
+        reverse("matching:pair_exclude", args=[second.pk]),
+        reverse("matching:partnership_rematch", args=[objects["partnership"].pk]),
+    ):
+        assert client.post(url, {}).status_code in (200, 302, 400), url
+    assert unchanged(objects) == before
+
+
+def test_matching_actions_refuse_get(client_for, program_admin, objects):
+    client = client_for(program_admin)
+    before = unchanged(objects)
+    for method, url in pages(objects):
+        if method == "post" and ("get", url) not in pages(objects):
+            assert client.get(url).status_code == 405, url
+    assert unchanged(objects) == before
