@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -450,13 +451,27 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
     if problems:
         raise ValidationError({"emails": problems}, code="invalid")
     now = timezone.now()
+    # One read, one insert and one update whatever the number of addresses (the cohort's lock keeps them apart).
+    existing = {
+        invitation.email_lower: invitation
+        for invitation in Invitation.objects.filter(cohort=locked_cohort)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+    }
+    if existing:
+        Invitation.objects.filter(pk__in=[i.pk for i in existing.values()]).update(sent_at=now)
+    for invitation in existing.values():
+        invitation.sent_at = now
+    fresh = [
+        Invitation(cohort=locked_cohort, email=email, invited_by=invited_by, sent_at=now)
+        for email in emails
+        if email not in existing
+    ]
+    Invitation.objects.bulk_create(fresh)
+    by_email = {**existing, **{invitation.email: invitation for invitation in fresh}}
     invitations = []
     for email in emails:
-        invitation = Invitation.objects.filter(cohort=locked_cohort, email__iexact=email).first()
-        if invitation is None:
-            invitation = Invitation.objects.create(cohort=locked_cohort, email=email, invited_by=invited_by)
-        invitation.sent_at = now
-        invitation.save(update_fields=["sent_at"])
+        invitation = by_email[email]
         queue_email(
             "cohort_invitation",
             to=email,
