@@ -157,3 +157,27 @@ def test_reschedule_and_cancel_through_the_pages(pair, ana, client_for):
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"date": "2000-01-03", "time": "16:00", "location": "Café"}, "That time is in the past."),
+        ({"date": "not-a-date", "time": "16:00", "location": "Café"}, "Enter a valid date."),
+        ({"time": "16:00", "location": "Café"}, "This field is required."),
+        ({"date": "FUTURE", "time": "16:00", "location": ""}, "This field is required."),
+        ({"date": "FUTURE", "time": "16:00", "location": "Café", "note": "x" * 301}, "at most 300 characters"),
+    ],
+)
+def test_other_time_page_refuses_bad_input_and_leaves_the_proposal_alone(pair, ana, ben, client_for, data, message):
+    session = SessionFactory(partnership=pair, start=in_days(2), status="proposed", proposed_by=ana, location="Room 1")
+    if data.get("date") == "FUTURE":
+        data = {**data, "date": in_days(4).date().isoformat()}
+    url = reverse("sessions_log:session_other_time", args=[session.pk])
+    response = client_for(ben).post(url, data)
+    assert response.status_code == 400
+    assert message in response.text
+    session.refresh_from_db()
+    unchanged = (in_days(2), "Room 1", ana, "proposed")
+    assert (session.start, session.location, session.proposed_by, session.status) == unchanged
+    assert not SessionEmail.objects.filter(session=session).exists()
