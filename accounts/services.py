@@ -83,31 +83,30 @@ def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
     source = Skill.objects.select_for_update().get(pk=source.pk)
     target = Skill.objects.select_for_update().get(pk=target.pk)
 
-    combined_offered = 0
+    # People who listed both: their target entry takes the most of both and the source entry goes, in bulk.
     target_offers = {o.user_id: o for o in OfferedSkill.objects.filter(skill=target)}
-    for entry in OfferedSkill.objects.filter(skill=source):
-        kept = target_offers.get(entry.user_id)
-        if kept is None:
-            continue
+    doomed = []
+    for entry in OfferedSkill.objects.filter(skill=source, user_id__in=list(target_offers)):
+        kept = target_offers[entry.user_id]
         kept.level = max(kept.level, entry.level)
         kept.note = _join_notes(kept.note, entry.note, 200)
-        kept.save(update_fields=["level", "note"])
-        entry.delete()
-        combined_offered += 1
+        doomed.append(entry)
+    OfferedSkill.objects.bulk_update([target_offers[e.user_id] for e in doomed], ["level", "note"])
+    OfferedSkill.objects.filter(pk__in=[e.pk for e in doomed]).delete()
+    combined_offered = len(doomed)
     moved_offered = OfferedSkill.objects.filter(skill=source).update(skill=target)
 
-    combined_wanted = 0
     target_wants = {w.user_id: w for w in WantedSkill.objects.filter(skill=target)}
-    for entry in WantedSkill.objects.filter(skill=source):
-        kept = target_wants.get(entry.user_id)
-        if kept is None:
-            continue
+    doomed = []
+    for entry in WantedSkill.objects.filter(skill=source, user_id__in=list(target_wants)):
+        kept = target_wants[entry.user_id]
         kept.current_level = min(kept.current_level, entry.current_level)
         kept.target_level = max(kept.target_level, entry.target_level)
         kept.why = _join_notes(kept.why, entry.why, 200)
-        kept.save(update_fields=["current_level", "target_level", "why"])
-        entry.delete()
-        combined_wanted += 1
+        doomed.append(entry)
+    WantedSkill.objects.bulk_update([target_wants[e.user_id] for e in doomed], ["current_level", "target_level", "why"])
+    WantedSkill.objects.filter(pk__in=[e.pk for e in doomed]).delete()
+    combined_wanted = len(doomed)
     moved_wanted = WantedSkill.objects.filter(skill=source).update(skill=target)
 
     conflicted = list(
