@@ -488,13 +488,19 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
-    """The invitee followed their link while signed in. Idempotent: the first acceptance is kept."""
+def invitation_accept(*, invitation: Invitation, user: User) -> bool:
+    """The invitee followed their link while signed in. Idempotent: the first acceptance is kept.
+
+    Only the person invited accepts: a forwarded link still leads to the cohort, but records nothing.
+    Returns whether the invitation is (now) accepted by this person.
+    """
+    if user.email.lower() != invitation.email.lower():
+        return False
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user
     )
     invitation.refresh_from_db()
-    return invitation
+    return invitation.accepted_by_id == user.pk
 
 
 # --- Profile reminders ----------------------------------------------------------------------------

@@ -388,14 +388,20 @@ def enrollment_withdraw(request, pk: int):
 
 
 def invitation_accept(request, token: str):
-    """Anyone with the link. Visitors are sent to sign up (or sign in) and come back here; then to enroll."""
+    """Anyone with the link (it only counts as accepted for the invitee). Visitors are sent to sign up (or sign in)
+    and come back here; then to enroll."""
     invitation = get_object_or_404(Invitation.objects.select_related("cohort", "cohort__program"), token=token)
     cohort = invitation.cohort
     if not request.user.is_authenticated:
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
         target = "account_login" if has_account else "account_signup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
-    services.invitation_accept(invitation=invitation, user=request.user)
+    if not services.invitation_accept(invitation=invitation, user=request.user):
+        messages.info(
+            request,
+            f"This invitation was sent to another address; you are signed in as {request.user.email}. "
+            "Anyone may still enroll while the cohort is open.",
+        )
     if cohort.status != CohortStatus.ENROLLING:
         return render(request, "mentoring/invitation_closed.html", {"cohort": cohort, "program": cohort.program})
     return redirect("programs:cohort_enroll", pk=cohort.pk)

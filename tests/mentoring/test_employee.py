@@ -193,6 +193,15 @@ def test_invitee_with_an_account_is_asked_to_sign_in(client):
     assert response["Location"].startswith(reverse("account_login") + "?next=")
 
 
+def test_a_forwarded_link_leads_to_the_cohort_but_says_it_was_for_someone_else(client_for, employee):
+    invitation = InvitationFactory(email="someone.else@northwind.example")
+    response = client_for(employee).get(reverse("programs:invitation_accept", args=[invitation.token]), follow=True)
+    assert response.redirect_chain[-1][0] == enroll_url(invitation.cohort)
+    assert "This invitation was sent to another address" in response.text
+    invitation.refresh_from_db()
+    assert invitation.accepted_by is None
+
+
 def test_invitation_to_a_cohort_no_longer_enrolling_says_so(client_for, employee):
     invitation = InvitationFactory(cohort__status="matching", email=employee.email)
     response = client_for(employee).get(reverse("programs:invitation_accept", args=[invitation.token]))

@@ -511,8 +511,17 @@ def test_enrolling_accepts_the_invitation_for_that_address():
 
 
 def test_accepting_twice_keeps_the_first_acceptance():
+    invitee = UserFactory()
+    invitation = InvitationFactory(email=invitee.email.upper())
+    assert services.invitation_accept(invitation=invitation, user=invitee)
+    first_time = invitation.accepted_at
+    assert services.invitation_accept(invitation=invitation, user=invitee)
+    invitation.refresh_from_db()
+    assert (invitation.accepted_by, invitation.accepted_at) == (invitee, first_time)
+
+
+def test_a_forwarded_invitation_is_not_accepted_by_someone_else():
     invitation = InvitationFactory()
-    first, second = UserFactory(), UserFactory()
-    services.invitation_accept(invitation=invitation, user=first)
-    services.invitation_accept(invitation=invitation, user=second)
-    assert invitation.accepted_by == first
+    assert not services.invitation_accept(invitation=invitation, user=UserFactory())
+    invitation.refresh_from_db()
+    assert invitation.accepted_by is None and invitation.accepted_at is None
