@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -145,6 +146,18 @@ def partnership_end(*, partnership: Partnership, ended_by: User, reason: str, ba
     sessions_cancel_for_ended_partnership(
         partnership=partnership, by=ended_by if partnership.has_member(ended_by) else None, base_url=base_url
     )
+    # Whoever did not end it hears of it, with the reason their pair's page shows too.
+    link = (base_url or settings.SITE_URL).rstrip("/") + reverse("partnerships:detail", args=[partnership.pk])
+    for member in partnership.members:
+        if member.pk != ended_by.pk:
+            context = {
+                "user": member,
+                "partner": partnership.partner_of(member),
+                "by_partner": partnership.has_member(ended_by),
+                "partnership": partnership,
+                "link": link,
+            }
+            queue_email("partnership_ended", to=member.email, context=context)
     return partnership
 
 

@@ -52,12 +52,15 @@ def test_calendars_holding_a_session_get_a_cancellation_and_no_one_is_asked_to_p
 ):
     with django_capture_on_commit_callbacks(execute=True):
         partnership_end(partnership=pair, ended_by=ana, reason="I moved teams.", base_url=BASE_URL)
-    # The accepted session was in both calendars: both get the cancellation; only Ben hears of the proposal.
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([ana.email, ben.email, ben.email])
-    to_ben = [m for m in mail.outbox if m.to == [ben.email]]
+    # Besides the notice that the partnership ended (to Ben only), the sessions: the accepted one was in both
+    # calendars, so both get the cancellation; only Ben hears of the proposal.
+    session_mail = [m for m in mail.outbox if "has ended" not in m.subject]
+    assert [m.to for m in mail.outbox if "has ended" in m.subject] == [[ben.email]]
+    assert sorted(m.to[0] for m in session_mail) == sorted([ana.email, ben.email, ben.email])
+    to_ben = [m for m in session_mail if m.to == [ben.email]]
     assert all("cancelled" in m.subject for m in to_ben)
     assert all("Ana Costa cancelled" in m.body and "Propose a new time" not in m.body for m in to_ben)
-    assert sum("text/calendar" in [mime for _, mime in m.alternatives] for m in mail.outbox) == 2
+    assert sum("text/calendar" in [mime for _, mime in m.alternatives] for m in session_mail) == 2
 
 
 def test_withdrawing_a_partner_cancels_the_pairs_sessions_in_the_name_of_the_program_team(
@@ -82,7 +85,8 @@ def test_a_program_admin_ending_it_cancels_in_the_name_of_the_program_team(
     with django_capture_on_commit_callbacks(execute=True):
         partnership_end(partnership=pair, ended_by=program_admin, reason="Left the company.", base_url=BASE_URL)
     assert Session.objects.get(pk=sessions["accepted"].pk).cancelled_by is None
-    assert all("The program team cancelled" in m.body for m in mail.outbox if m.to == [ben.email])
+    session_mail = [m for m in mail.outbox if m.to == [ben.email] and "has ended" not in m.subject]
+    assert session_mail and all("The program team cancelled" in m.body for m in session_mail)
 
 
 def test_ending_through_the_page_cancels_the_next_session(client_for, pair, ana, sessions):
@@ -114,3 +118,24 @@ def test_closing_the_cohort_ends_its_pairs_and_cancels_what_is_still_to_come(
     cancellations = [m for m in mail.outbox if "cancelled" in m.subject]
     assert cancellations
     assert all("https://twoway.northwind.example/" in m.body for m in cancellations)
+
+
+def test_the_partner_who_did_not_end_it_is_told_why(pair, ana, ben, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_end(partnership=pair, ended_by=ana, reason="I moved teams.", base_url=BASE_URL)
+    told = [m for m in mail.outbox if "has ended" in m.subject]
+    assert [m.to for m in told] == [[ben.email]]
+    assert "Your partnership with Ana Costa" in told[0].body
+    assert "Ana Costa ended it." in told[0].body
+    assert "I moved teams." in told[0].body
+    assert f"http://testserver/partnerships/{pair.pk}/" in told[0].body
+
+
+def test_when_a_program_admin_ends_it_both_partners_are_told(
+    pair, ana, ben, program_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership_end(partnership=pair, ended_by=program_admin, reason="Left the company.", base_url=BASE_URL)
+    told = [m for m in mail.outbox if "has ended" in m.subject]
+    assert sorted(m.to[0] for m in told) == sorted([ana.email, ben.email])
+    assert all("the program team ended it." in m.body for m in told)
