@@ -2,8 +2,12 @@
 
 Pure NumPy/SciPy/rustworkx; imports nothing from Django.
 
-- exact_matching: rustworkx's blossom algorithm (max_cardinality=True) on every allowed pair. Exact; used up to
-  2,000 people, where it takes a fraction of a second.
+- exact_matching: used up to 2,000 people. The fractional matching LP is solved exactly in integers (an
+  assignment on the bipartite double cover plus shortest-path duals, in milliseconds); its duals usually prove a
+  matching built from the LP's whole pairs optimal outright, or prove that only a small set of pairs can appear
+  in any optimum, and rustworkx's blossom algorithm (max_cardinality=True) runs on those. When they prove
+  neither (an odd cycle of half pairs that no real matching can copy), the blossom algorithm runs on every
+  allowed pair. Exact either way; the LP only decides how much work the blossom algorithm gets.
 - priced_matching: for larger cohorts. The fractional matching LP (maximise sum w_e x_e, x(delta(v)) <= 1) is solved
   with HiGHS on a candidate graph (each person's best k partners); pairs that beat the LP duals (w_uv > y_u + y_v)
   are added back and the LP re-solved (pricing) until no pair outside the candidate graph could improve it. The
@@ -28,7 +32,7 @@ import numpy as np
 import rustworkx as rx
 import scipy.sparse as sp
 from scipy.optimize import OptimizeWarning, linprog
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 EXACT_LIMIT = 2000  # people; up to this many the exact solver runs on every allowed pair
 
@@ -86,17 +90,26 @@ def matchable_bound(n: int, u: np.ndarray, v: np.ndarray) -> int:
 
 
 def exact_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, SolverReport]:
-    """The exact optimum on every allowed pair, one connected component at a time (regions cut off by a
-    time-zone limit, for instance, are solved separately, which the blossom algorithm's cubic time rewards)."""
+    """The exact optimum on every allowed pair.
+
+    First the LP shortcut (_certified_matching): usually it proves a matching optimal outright, or proves that
+    only a small share of the pairs can be part of any optimum, and the blossom algorithm then runs on those.
+    When it proves neither, the blossom algorithm runs on every allowed pair, one connected component at a time
+    (regions cut off by a time-zone limit, for instance, are solved separately, which its cubic time rewards).
+    """
     start = time.perf_counter()
-    pairs = _solve_components(n, u, v, w)
+    certified = _certified_matching(n, u, v, w)
+    if certified is not None:
+        pairs, candidates = certified
+    else:
+        pairs, candidates = _solve_components(n, u, v, w), len(u)
     total = _total(pairs, u, v, w, n)
     report = SolverReport(
         method="exact",
         people=n,
         allowed_pairs=len(u),
-        candidate_pairs=len(u),
-        lp_rounds=0,
+        candidate_pairs=candidates,
+        lp_rounds=int(certified is not None),
         matchable_people_bound=matchable_bound(n, u, v),
         matched_people=2 * len(pairs),
         total_score=total,
@@ -104,6 +117,166 @@ def exact_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
         seconds=time.perf_counter() - start,
     )
     return pairs, report
+
+
+def _with_stand_ins(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
+    """Add one stand-in person to each connected component of odd size, allowed with all its members at score 0.
+
+    Someone in an odd component is always left over; pairing that person with the stand-in gives the component
+    a perfect matching, so the fractional LP below can no longer cover it with a cycle of half pairs (which an
+    odd component always allows, and no real matching does). The best matchings are the same: with the
+    stand-in, a component's maximum matchings are exactly its old maximum matchings plus one stand-in pair.
+    Returns (people including stand-ins, u, v, w).
+    """
+    graph = sp.coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels, minlength=count)
+    odd = np.flatnonzero((sizes % 2 == 1) & (sizes > 1))
+    stand_in = np.full(count, -1, dtype=np.int64)
+    stand_in[odd] = n + np.arange(len(odd))
+    members = np.flatnonzero(stand_in[labels] >= 0)
+    return (
+        n + len(odd),
+        np.concatenate([u, members]).astype(np.int64),
+        np.concatenate([v, stand_in[labels[members]]]).astype(np.int64),
+        np.concatenate([w, np.zeros(len(members), dtype=w.dtype)]).astype(np.int64),
+    )
+
+
+def _fractional_matching(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray):
+    """The fractional matching LP (max sum weight_e x_e, x(delta(p)) <= 1), solved exactly in integers.
+
+    Its optimum is half-integral and equals half the best assignment on the bipartite double cover (every person
+    once as a row and once as a column; pair uv gives arcs u->v' and v->u', and p->p' at 0 means "single").
+    SciPy's sparse assignment (LAPJVsp) finds that in milliseconds. It gives no duals, so they are recovered as
+    shortest-path potentials on the assignment's residual graph, relaxed a whole edge list at a time.
+
+    Returns (x2, y2): twice the LP solution per edge (0, 1 or 2) and twice an optimal dual per person, integers,
+    with y2 >= 0, y2[u] + y2[v] >= 2 * weight and sum(y2) == sum(x2 * weight), all checked here; or None when
+    the potentials do not settle, and the caller does without.
+    """
+    people = np.arange(n)
+    rows = np.concatenate([u, v, people])
+    cols = np.concatenate([v, u, people])
+    gain = np.concatenate([weight, weight, np.zeros(n, dtype=np.int64)])
+    big = int(gain.max()) + 1
+    cost = big - gain  # minimise; every arc costs at least 1, so none is read as a missing arc
+    matrix = sp.csr_matrix((cost.astype(np.float64), (rows, cols)), shape=(n, n))
+    try:
+        row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
+    except ValueError:  # pragma: no cover - p->p' arcs always allow a full assignment
+        return None
+    col_of_row = np.empty(n, dtype=np.int64)
+    col_of_row[row_ind] = col_ind
+    row_of_col = np.empty(n, dtype=np.int64)
+    row_of_col[col_of_row] = people
+    assigned = col_of_row[rows] == cols
+    col_cost = np.zeros(n, dtype=np.int64)
+    col_cost[cols[assigned]] = cost[assigned]
+    # Residual arcs between rows: row i could take column j from its row k = row_of_col[j].
+    free = ~assigned
+    src, dst = rows[free], row_of_col[cols[free]]
+    arc = cost[free] - col_cost[cols[free]]
+    order = np.argsort(dst, kind="stable")
+    src, dst, arc = src[order], dst[order], arc[order]
+    targets, starts = np.unique(dst, return_index=True)
+    dist = np.zeros(n, dtype=np.int64)
+    for _ in range(n + 1):  # Bellman-Ford from a source joined to every row at 0; settles in far fewer passes
+        best = np.minimum.reduceat(dist[src] + arc, starts)
+        better = best < dist[targets]
+        if not better.any():
+            break
+        dist[targets[better]] = best[better]
+    else:  # a negative cycle: the assignment was not optimal
+        return None
+    y2 = dist + big - col_cost - dist[row_of_col]  # row dual + column dual of the same person
+    x2 = (col_of_row[u] == v).astype(np.int64) + (col_of_row[v] == u)
+    if (y2 < 0).any() or (y2[u] + y2[v] < 2 * weight).any() or int(y2.sum()) != int((x2 * weight).sum()):
+        return None  # pragma: no cover - a safeguard: the certificate below must never rest on a bad dual
+    return x2, y2
+
+
+def _certified_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
+    """The exact optimum, proven with the LP's duals; None when they prove too little to save time.
+
+    1. Weights w' + M with M above any matching's total, so the LP and every bound below rank matchings by
+       number of pairs first, as the engine does; stand-ins make odd components even (_with_stand_ins).
+    2. The LP gives an upper bound UB = sum(y) and reduced costs rc_e = y_u + y_v - weight_e >= 0. Any matching
+       scores UB minus its reduced costs minus its single people's duals, so its score is at most UB - rc_e
+       for each of its pairs.
+    3. A good matching L: the LP's whole pairs, re-solved exactly around the people they leave single (a few
+       steps out along pairs the duals leave tight, then further along nearly tight ones if needed). If
+       UB - score(L) < 1 it is the optimum (scores are integers). Otherwise no pair with rc_e > UB - score(L)
+       belongs to any matching at least as good as L, and the blossom algorithm runs on the pairs left, which
+       split into many small components.
+    Returns (pairs, candidate pairs the blossom algorithm saw) or None.
+    """
+    if len(u) < 2 or not np.issubdtype(w.dtype, np.integer):
+        return None
+    size, uu, vv, ww = _with_stand_ins(n, u, v, w)
+    ww = ww - int(ww.min()) + 1  # positive; the same constant on every pair keeps the order among equal counts
+    big = (size // 2) * int(ww.max()) + 1
+    weight = ww + big
+    if 4 * size * int(weight.max()) >= 2**53:  # keep every float the assignment sees an exact integer
+        return None
+    fractional = _fractional_matching(size, uu, vv, weight)
+    if fractional is None:
+        return None  # pragma: no cover
+    x2, y2 = fractional
+    if int(x2.sum()) % 2:
+        # Half a pair left over (x2 counts pairs twice): the LP covers more people than any matching can,
+        # through an odd cycle of half pairs the stand-ins did not prevent. Its bound then carries half of
+        # `big` and would prune nothing.
+        return None
+    reduced2 = y2[uu] + y2[vv] - 2 * weight
+    whole = x2 == 2
+    best, gap2 = None, None
+    for slack2, hops in ((0, 3), (4, 12)):  # a quick first try, then a wider one when it falls short
+        pairs = _around_singles(size, uu, vv, ww, whole, reduced2 <= slack2, hops)
+        gap = int(y2.sum()) - 2 * (big * len(pairs) + _total(pairs, uu, vv, ww, size))
+        if gap2 is None or gap < gap2:
+            best, gap2 = pairs, gap
+        if gap2 < 2:
+            break
+    pairs = best
+    candidates = 0
+    if gap2 >= 2:
+        keep = reduced2 <= gap2
+        if keep.sum() > len(uu) // 2:
+            return None  # the bound is too loose to prune much (an odd cycle the stand-ins cannot fix)
+        candidates = int(keep.sum())
+        pairs = _solve_components(size, uu[keep], vv[keep], ww[keep])
+    real = (pairs[:, 0] < n) & (pairs[:, 1] < n) if len(pairs) else np.zeros(0, dtype=bool)
+    return pairs[real], candidates
+
+
+def _around_singles(
+    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, whole: np.ndarray, tight: np.ndarray, hops: int
+) -> np.ndarray:
+    """The LP's whole pairs, with an exact re-solve on the people they leave single, grown `hops` tight pairs
+    out (with the partners of everyone reached); returns sorted (k, 2) pairs."""
+    mate = np.full(n, -1, dtype=np.int64)
+    mate[u[whole]] = v[whole]
+    mate[v[whole]] = u[whole]
+    degree = np.bincount(np.concatenate([u, v]), minlength=n)
+    ball = (mate < 0) & (degree > 0)
+    for _ in range(hops):
+        near = tight & (ball[u] | ball[v])
+        grown = ball.copy()
+        grown[u[near]] = True
+        grown[v[near]] = True
+        partners = mate[grown & ~ball]
+        grown[partners[partners >= 0]] = True
+        ball = grown
+    inside = np.flatnonzero(ball[u] & ball[v])
+    nodes = np.flatnonzero(ball)
+    local = _solve_components(
+        len(nodes), np.searchsorted(nodes, u[inside]), np.searchsorted(nodes, v[inside]), w[inside]
+    )
+    kept = np.flatnonzero(whole & ~ball[u])
+    pairs = np.concatenate([np.stack([u[kept], v[kept]], axis=1), nodes[local].reshape(-1, 2)])
+    pairs = np.sort(pairs, axis=1)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
 
 
 def _total(pairs: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> int:
