@@ -119,26 +119,32 @@ def exact_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     return pairs, report
 
 
-def _with_stand_ins(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
-    """Add one stand-in person to each connected component of odd size, allowed with all its members at score 0.
-
-    Someone in an odd component is always left over; pairing that person with the stand-in gives the component
-    a perfect matching, so the fractional LP below can no longer cover it with a cycle of half pairs (which an
-    odd component always allows, and no real matching does). The best matchings are the same: with the
-    stand-in, a component's maximum matchings are exactly its old maximum matchings plus one stand-in pair.
-    Returns (people including stand-ins, u, v, w).
-    """
+def _components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected component label per person, and each component's size."""
     graph = sp.coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
     count, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels, minlength=count)
-    odd = np.flatnonzero((sizes % 2 == 1) & (sizes > 1))
-    stand_in = np.full(count, -1, dtype=np.int64)
-    stand_in[odd] = n + np.arange(len(odd))
-    members = np.flatnonzero(stand_in[labels] >= 0)
+    return labels, np.bincount(labels, minlength=count)
+
+
+def _with_stand_ins(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, labels: np.ndarray, missing: np.ndarray):
+    """Add missing[c] stand-in people to component c, each allowed with every member at score 0.
+
+    `missing` must be how many people every maximum matching leaves single in each component (one for a
+    component of odd size, as a first guess). Then the best matchings are the same with and without the
+    stand-ins (a maximum matching of the component plus one stand-in pair per person it leaves single), and
+    the new graph has a perfect matching, so the fractional LP can no longer cover more people than any real
+    matching can (an odd cycle of half pairs otherwise does: an odd component always allows one).
+    Returns (people including stand-ins, u, v, w).
+    """
+    per_person = missing[labels]
+    members = np.repeat(np.arange(n), per_person)
+    nth = np.arange(len(members)) - np.repeat(np.cumsum(per_person) - per_person, per_person)
+    first = n + np.cumsum(missing) - missing  # each component's first stand-in
+    stand_in = first[labels[members]] + nth
     return (
-        n + len(odd),
+        n + int(missing.sum()),
         np.concatenate([u, members]).astype(np.int64),
-        np.concatenate([v, stand_in[labels[members]]]).astype(np.int64),
+        np.concatenate([v, stand_in]).astype(np.int64),
         np.concatenate([w, np.zeros(len(members), dtype=w.dtype)]).astype(np.int64),
     )
 
@@ -200,7 +206,9 @@ def _certified_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
     """The exact optimum, proven with the LP's duals; None when they prove too little to save time.
 
     1. Weights w' + M with M above any matching's total, so the LP and every bound below rank matchings by
-       number of pairs first, as the engine does; stand-ins make odd components even (_with_stand_ins).
+       number of pairs first, as the engine does; stand-ins take the people each component must leave single
+       (_with_stand_ins: one per odd component at first, and exactly as many as the LP proves when that is
+       not enough).
     2. The LP gives an upper bound UB = sum(y) and reduced costs rc_e = y_u + y_v - weight_e >= 0. Any matching
        scores UB minus its reduced costs minus its single people's duals, so its score is at most UB - rc_e
        for each of its pairs.
@@ -213,21 +221,35 @@ def _certified_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
     """
     if len(u) < 2 or not np.issubdtype(w.dtype, np.integer):
         return None
-    size, uu, vv, ww = _with_stand_ins(n, u, v, w)
-    ww = ww - int(ww.min()) + 1  # positive; the same constant on every pair keeps the order among equal counts
-    big = (size // 2) * int(ww.max()) + 1
-    weight = ww + big
-    if 4 * size * int(weight.max()) >= 2**53:  # keep every float the assignment sees an exact integer
-        return None
-    fractional = _fractional_matching(size, uu, vv, weight)
-    if fractional is None:
-        return None  # pragma: no cover
-    x2, y2 = fractional
-    if int(x2.sum()) % 2:
-        # Half a pair left over (x2 counts pairs twice): the LP covers more people than any matching can,
-        # through an odd cycle of half pairs the stand-ins did not prevent. Its bound then carries half of
-        # `big` and would prune nothing.
-        return None
+    labels, sizes = _components(n, u, v)
+    missing = np.where(sizes > 1, sizes % 2, 0)
+    for attempt in (1, 2):
+        size, uu, vv, ww = _with_stand_ins(n, u, v, w, labels, missing)
+        ww = ww - int(ww.min()) + 1  # positive; one constant on every pair keeps the order among equal counts
+        big = (size // 2) * int(ww.max()) + 1
+        weight = ww + big
+        if 4 * size * int(weight.max()) >= 2**53:  # keep every float the assignment sees an exact integer
+            return None
+        fractional = _fractional_matching(size, uu, vv, weight)
+        if fractional is None:
+            return None  # pragma: no cover
+        x2, y2 = fractional
+        if int(x2.sum()) % 2 == 0:
+            break
+        # Half a pair left over (x2 counts pairs twice): the LP covers more people than any matching can, by
+        # an odd cycle of half pairs around people a hub or two can't all serve. Its bound would carry half of
+        # `big` and prune nothing. But it proves no matching has more than floor(sum / 2) pairs: if one with
+        # that many is found, it shows how many people each component must leave single, and stand-ins for
+        # exactly those make the LP whole (the second attempt).
+        if attempt == 2:
+            return None
+        reduced2 = y2[uu] + y2[vv] - 2 * weight
+        found = _around_singles(size, uu, vv, ww, x2 == 2, reduced2 <= 4, 12)
+        if 2 * len(found) != int(x2.sum()) - 1:
+            return None
+        real = found[found[:, 1] < n]
+        paired = np.bincount(labels[real[:, 0]], minlength=len(sizes))
+        missing = np.where(sizes > 1, sizes - 2 * paired, 0)
     reduced2 = y2[uu] + y2[vv] - 2 * weight
     whole = x2 == 2
     best, gap2 = None, None
@@ -244,7 +266,7 @@ def _certified_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
         keep = reduced2 <= gap2
         if keep.sum() > len(uu) // 2:
             return None  # the bound is too loose to prune much (an odd cycle the stand-ins cannot fix)
-        candidates = int(keep.sum())
+        candidates = int(keep[: len(u)].sum())  # the allowed pairs among them (stand-in pairs come last)
         pairs = _solve_components(size, uu[keep], vv[keep], ww[keep])
     real = (pairs[:, 0] < n) & (pairs[:, 1] < n) if len(pairs) else np.zeros(0, dtype=bool)
     return pairs[real], candidates

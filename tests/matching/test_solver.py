@@ -102,21 +102,42 @@ def test_odd_components_get_a_stand_in_and_lose_nobody_who_could_be_matched():
     u = np.array([0, 1, 0, 3, 4, 5, 6, 8])
     v = np.array([1, 2, 2, 4, 5, 6, 7, 9])
     w = np.array([5, 9, 7, 1, 8, 8, 1, 4])
-    size = solver._with_stand_ins(10, u, v, w)[0]
-    assert size == 12  # one stand-in per odd component
+    labels, sizes = solver._components(10, u, v)
+    size, uu, vv, _ = solver._with_stand_ins(10, u, v, w, labels, np.where(sizes > 1, sizes % 2, 0))
+    assert size == 12  # one stand-in per odd component, allowed with each of its members
+    assert sorted(zip(uu[len(u) :].tolist(), vv[len(u) :].tolist(), strict=True)) == [
+        (0, 10),
+        (1, 10),
+        (2, 10),
+        (3, 11),
+        (4, 11),
+        (5, 11),
+        (6, 11),
+        (7, 11),
+    ]
     pairs, _ = solver._certified_matching(10, u, v, w)
     assert (len(pairs), solver._total(pairs, u, v, w, 10)) == blossom(10, u, v, w) == (4, 9 + 9 + 4)
 
 
-def test_a_barrier_the_stand_ins_cannot_fix_falls_back_to_the_blossom_algorithm():
-    # Hub 0 with two pendants (1, 2) and a triangle 3-4-5 hanging off it: six people, but any matching leaves
-    # two single, while the LP covers five of them by halves (0-1 and 0-2 at 1/2, the triangle at 1/2 each).
+def test_a_hub_that_cannot_serve_everyone_gets_as_many_stand_ins_as_the_lp_proves():
+    # Hub 0 with two pendants (1, 2) and a triangle 3-4-5 hanging off it: six people (no stand-in at first),
+    # but any matching leaves two single, while the LP covers five of them by halves (0-1 and 0-2 at 1/2, the
+    # triangle at 1/2 each). That bounds matchings at 2 pairs; one with 2 pairs is found, so the component
+    # gets two stand-ins and the LP comes out whole.
     u = np.array([0, 0, 0, 3, 3, 4])
     v = np.array([1, 2, 3, 4, 5, 5])
-    w = np.array([10, 10, 10, 10, 10, 10])
-    assert solver._certified_matching(6, u, v, w) is None
+    w = np.array([10, 10, 12, 10, 11, 10])
+    pairs, _ = solver._certified_matching(6, u, v, w)
+    assert (len(pairs), solver._total(pairs, u, v, w, 6)) == blossom(6, u, v, w) == (2, 22)
+
+
+def test_exact_matching_falls_back_to_the_blossom_algorithm_when_the_lp_proves_too_little(monkeypatch):
+    monkeypatch.setattr(solver, "_certified_matching", lambda *args: None)
+    u = np.array([0, 0, 0, 3, 3, 4])
+    v = np.array([1, 2, 3, 4, 5, 5])
+    w = np.array([10, 10, 12, 10, 11, 10])
     pairs, report = solver.exact_matching(6, u, v, w)
-    assert (len(pairs), report.total_score) == blossom(6, u, v, w) == (2, 20)
+    assert (len(pairs), report.total_score) == (2, 22)
     assert report.candidate_pairs == len(u) and report.lp_rounds == 0
 
 
