@@ -257,7 +257,8 @@ def solve(
 
     locked: pairs fixed by an admin (kept as they are; one that breaks a hard rule raises InputError, except that
     allow_one_way_locks=True accepts a hand-made pair that is not reciprocal). excluded: pairs never to be made.
-    exact: None chooses (exact up to EXACT_LIMIT free people), True forces the exact solver, False the priced one.
+    exact: None chooses (exact up to EXACT_LIMIT free people; beyond, the proven optimum when the solver's LP
+    certificate answers, else priced), True forces the exact solver, False the priced one.
     progress: called as progress(stage, share done) with stage "scoring", "solving" or "report", e.g. to drive a
     progress bar from a Celery task.
     Raises InputError (with .person and .field) for any bad input. The same input always gives the same result.
@@ -277,7 +278,9 @@ def solve(
     u, v, w = arrays.allowed_edges(keep=free, progress=lambda share: report_progress("scoring", share))
     report_progress("solving", 0.0)
     t1 = time.perf_counter()
-    use_exact = exact if exact is not None else int(free.sum()) <= EXACT_LIMIT
+    # Up to EXACT_LIMIT free people, always the exact optimum; beyond, the solver tries to prove it and prices
+    # the graph when it can't.
+    use_exact = exact if exact is not None else (True if int(free.sum()) <= EXACT_LIMIT else None)
     matched, report = _solver.match(n, u, v, w, exact=use_exact)
     report_progress("report", 0.0)
     t2 = time.perf_counter()

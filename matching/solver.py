@@ -35,6 +35,7 @@ from scipy.optimize import OptimizeWarning, linprog
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 EXACT_LIMIT = 2000  # people; up to this many the exact solver runs on every allowed pair
+CERTIFY_LIMIT = 2_000_000  # allowed pairs; beyond EXACT_LIMIT, the LP certificate is tried up to this many
 
 
 @dataclass(frozen=True)
@@ -100,19 +101,22 @@ def exact_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple
     start = time.perf_counter()
     certified = _certified_matching(n, u, v, w)
     if certified is not None:
-        pairs, candidates = certified
-    else:
-        pairs, candidates = _solve_components(n, u, v, w), len(u)
-    total = _total(pairs, u, v, w, n)
+        return _exact_report(n, u, v, w, *certified, lp_rounds=1, start=start)
+    return _exact_report(n, u, v, w, _solve_components(n, u, v, w), len(u), lp_rounds=0, start=start)
+
+
+def _exact_report(
+    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, pairs: np.ndarray, candidates: int, *, lp_rounds, start
+) -> tuple[np.ndarray, SolverReport]:
     report = SolverReport(
         method="exact",
         people=n,
         allowed_pairs=len(u),
         candidate_pairs=candidates,
-        lp_rounds=int(certified is not None),
+        lp_rounds=lp_rounds,
         matchable_people_bound=matchable_bound(n, u, v),
         matched_people=2 * len(pairs),
-        total_score=total,
+        total_score=_total(pairs, u, v, w, n),
         score_upper_bound=None,
         seconds=time.perf_counter() - start,
     )
@@ -282,7 +286,10 @@ def _around_singles(
     mate[v[whole]] = u[whole]
     degree = np.bincount(np.concatenate([u, v]), minlength=n)
     ball = (mate < 0) & (degree > 0)
+    limit = max(1000, 8 * int(ball.sum()))  # the exact re-solve costs more than linearly in its people
     for _ in range(hops):
+        if ball.sum() >= limit:
+            break
         near = tight & (ball[u] | ball[v])
         grown = ball.copy()
         grown[u[near]] = True
@@ -561,7 +568,18 @@ def priced_matching(
 def match(
     n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *, exact: bool | None = None
 ) -> tuple[np.ndarray, SolverReport]:
-    """The best matching: exact up to EXACT_LIMIT people (or when exact=True), priced beyond."""
+    """The best matching.
+
+    exact=True: exact_matching (the engine's choice up to EXACT_LIMIT people). exact=False: priced_matching.
+    exact=None: exact_matching up to EXACT_LIMIT people; beyond, the LP certificate alone when the graph is small
+    enough for it (CERTIFY_LIMIT allowed pairs; it proves the optimum of typical cohorts of 10,000 in seconds),
+    and priced_matching when it doesn't answer.
+    """
     if exact or (exact is None and n <= EXACT_LIMIT):
         return exact_matching(n, u, v, w)
+    if exact is None and len(u) <= CERTIFY_LIMIT:
+        start = time.perf_counter()
+        certified = _certified_matching(n, u, v, w)
+        if certified is not None:
+            return _exact_report(n, u, v, w, *certified, lp_rounds=1, start=start)
     return priced_matching(n, u, v, w)
