@@ -191,13 +191,15 @@ def _fractional_matching(n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarra
     src, dst, arc = src[order], dst[order], arc[order]
     targets, starts = np.unique(dst, return_index=True)
     dist = np.zeros(n, dtype=np.int64)
-    for _ in range(n + 1):  # Bellman-Ford from a source joined to every row at 0; settles in far fewer passes
+    # Bellman-Ford from a source joined to every row at 0. It settles in about 100 passes on cohorts of 2,000 or
+    # 10,000; n + 1 would prove a negative cycle, but 1,000 bounds the time, and the caller copes without.
+    for _ in range(min(n + 1, 1000)):
         best = np.minimum.reduceat(dist[src] + arc, starts)
         better = best < dist[targets]
         if not better.any():
             break
         dist[targets[better]] = best[better]
-    else:  # a negative cycle: the assignment was not optimal
+    else:  # a negative cycle (the assignment was not optimal), or too slow to settle
         return None
     y2 = dist + big - col_cost - dist[row_of_col]  # row dual + column dual of the same person
     x2 = (col_of_row[u] == v).astype(np.int64) + (col_of_row[v] == u)
