@@ -151,3 +151,18 @@ def test_exact_matching_on_a_synthetic_cohort_proves_its_answer_with_few_candida
         u, v, w = CohortArrays(people, Rules(max_timezone_gap_hours=8)).allowed_edges()
         pairs, report = solver.exact_matching(400, u, v, w)
         assert (len(pairs), report.total_score) == blossom(400, u, v, w)
+
+
+def test_beyond_the_exact_limit_the_lp_proof_answers_first_and_pricing_is_the_fallback(monkeypatch):
+    rng = np.random.default_rng(4)
+    u, v, w = random_graph(rng, 60, 300)
+    monkeypatch.setattr(solver, "EXACT_LIMIT", 50)  # 60 people count as a large cohort here
+    pairs, report = solver.match(60, u, v, w)
+    assert report.method == "exact" and report.lp_rounds == 1 and report.certified_ratio == 1.0
+    assert (len(pairs), report.total_score) == blossom(60, u, v, w)
+
+    monkeypatch.setattr(solver, "_certified_matching", lambda *args: None)
+    _, fallback = solver.match(60, u, v, w)
+    assert fallback.method == "priced"
+    _, forced = solver.match(60, u, v, w, exact=True)
+    assert forced.method == "exact" and forced.lp_rounds == 0
