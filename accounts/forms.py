@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from accounts.departments import department_spelling
 from accounts.models import (
     MAX_SKILLS_PER_LIST,
     OfferedSkill,
@@ -77,6 +78,12 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
             "meeting_mode": forms.RadioSelect,
+            # The page lists the departments in use in this <datalist>, so people pick the spelling already in use.
+            "department": forms.TextInput(attrs={"list": "department-options", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "department": "Start typing and pick yours from the list. “sales” is saved as “Sales” when that is "
+            "how colleagues spell it.",
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -96,6 +103,9 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Tell your partner what to call you.")
         return name
+
+    def clean_department(self) -> str:
+        return department_spelling(self.cleaned_data.get("department"), profile=self.instance)
 
     def clean_manager_email(self) -> str:
         email = (self.cleaned_data.get("manager_email") or "").strip().lower()

@@ -58,10 +58,16 @@ def profile_edit(request):
             messages.success(request, "Your skill profile is saved.")
             return redirect("accounts:profile")
         messages.error(request, "Some answers need fixing: see the messages next to them. Nothing was saved yet.")
+    departments, _ = selectors.departments_in_use()
     return render(
         request,
         "accounts/profile_form.html",
-        {"profile_form": profile_form, "offered": offered, "wanted": wanted},
+        {
+            "profile_form": profile_form,
+            "offered": offered,
+            "wanted": wanted,
+            "department_options": [d.name for d in departments],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -278,6 +284,7 @@ def import_detail(request, pk: int):
             "create": employee_import.preview.get("create", []),
             "update": employee_import.preview.get("update", []),
             "ignored_columns": employee_import.preview.get("ignored_columns", []),
+            "department_notes": employee_import.preview.get("department_notes", []),
             "earlier": earlier,
         },
     )

@@ -81,6 +81,9 @@ def _preview(plan: ImportPlan) -> dict:
         "create": [person(r) for r in creates[:PREVIEW_LIMIT]],
         "update": [person(r) for r in updates[:PREVIEW_LIMIT]],
         "ignored_columns": plan.ignored_columns,
+        "department_notes": [
+            {"from": typed, "to": stored, "rows": n} for typed, stored, n in plan.department_notes[:PREVIEW_LIMIT]
+        ],
         "has_offered": plan.has_offered,
         "has_wanted": plan.has_wanted,
     }
