@@ -187,9 +187,9 @@ def test_the_import_stores_the_spelling_in_use_and_the_first_spelling_of_a_new_d
         file_name="people.csv", data=make_csv(rows), uploaded_by=program_admin
     )
     assert employee_import.preview["department_notes"] == [
-        {"from": "sales", "to": "Sales", "rows": 1},
-        {"from": "Customer  Success", "to": "Customer Success", "rows": 1},
-        {"from": "customer success", "to": "Customer Success", "rows": 1},
+        {"from": "sales", "to": "Sales", "rows": 1, "spaces_only": False},
+        {"from": "Customer  Success", "to": "Customer Success", "rows": 1, "spaces_only": True},
+        {"from": "customer success", "to": "Customer Success", "rows": 1, "spaces_only": False},
     ]
     importing.employee_import_commit(employee_import=employee_import, committed_by=program_admin)
     stored = dict(User.objects.filter(email__in=[ANA, BEN, CY]).values_list("email", "profile__department"))
@@ -207,12 +207,15 @@ def test_importing_a_known_department_in_other_capitals_changes_nobody(program_a
 def test_the_import_preview_says_which_departments_took_the_spelling_in_use(client_for, program_admin):
     in_department("Sales")
     client = client_for(program_admin)
-    rows = [person(ANA, department="sales"), person(BEN, department="SALES")]
+    rows = [person(ANA, department="sales"), person(BEN, department="SALES"), person(CY, department="Sales  Ops")]
     upload = importing.employee_import_upload(file_name="people.csv", data=make_csv(rows), uploaded_by=program_admin)
     page = client.get(upload.get_absolute_url()).text
     assert "will be written the way they are already spelt" in page
-    assert "“sales” → <strong>Sales</strong> (1 row)" in page
-    assert "“SALES” → <strong>Sales</strong> (1 row)" in page
+    assert '“<span class="text-pre">sales</span>” → <strong>Sales</strong> (1 row)' in page
+    assert '“<span class="text-pre">SALES</span>” → <strong>Sales</strong> (1 row)' in page
+    assert (
+        '“<span class="text-pre">Sales  Ops</span>” → <strong>Sales Ops</strong> (1 row; extra spaces removed)' in page
+    )
 
 
 @pytest.mark.django_db
