@@ -277,6 +277,33 @@ class SkillCategoryForm(forms.ModelForm):
         fields = ["name"]
 
 
+class DepartmentRenameForm(forms.Form):
+    new_name = forms.CharField(
+        max_length=120,
+        label="New name",
+        help_text="Everyone in the department moves to the new name. To join another department, merge instead.",
+    )
+
+
+class DepartmentMergeForm(forms.Form):
+    """Both lists are the departments in use, passed in so the page loads them once."""
+
+    source = forms.ChoiceField(label="Merge this department…", help_text="Its name disappears after the merge.")
+    target = forms.ChoiceField(label="…into this one", help_text="Everyone in both is in this department.")
+
+    def __init__(self, *args, departments: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a department…"), *((name, name) for name in departments)]
+        self.fields["source"].choices = choices
+        self.fields["target"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            self.add_error("target", "Choose two different departments.")
+        return cleaned
+
+
 class RolesForm(forms.Form):
     is_program_admin = forms.BooleanField(required=False, label="Program admin")
     is_leader = forms.BooleanField(required=False, label="Leader")
