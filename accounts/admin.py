@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.departments import department_spelling
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
 
 
@@ -47,8 +49,31 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class SkillProfileAdminForm(forms.ModelForm):
+    class Meta:
+        model = SkillProfile
+        fields = [
+            "user",
+            "job_title",
+            "department",
+            "seniority",
+            "manager",
+            "location",
+            "languages",
+            "bio",
+            "goals",
+            "meeting_mode",
+            "preferred_weekdays",
+            "preferred_times",
+        ]
+
+    def clean_department(self) -> str:
+        return department_spelling(self.cleaned_data.get("department"), profile=self.instance)
+
+
 @admin.register(SkillProfile)
 class SkillProfileAdmin(admin.ModelAdmin):
+    form = SkillProfileAdminForm
     list_display = ["user", "job_title", "department", "seniority"]
     list_filter = ["department", "seniority"]
     search_fields = ["user__email", "user__full_name", "department"]

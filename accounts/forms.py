@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from accounts.departments import department_spelling
 from accounts.models import (
     MAX_SKILLS_PER_LIST,
     OfferedSkill,
@@ -77,6 +78,12 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
             "meeting_mode": forms.RadioSelect,
+            # The page lists the departments in use in this <datalist>, so people pick the spelling already in use.
+            "department": forms.TextInput(attrs={"list": "department-options", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "department": "Start typing and pick yours from the list. “sales” is saved as “Sales” when that is "
+            "how colleagues spell it.",
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -96,6 +103,9 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Tell your partner what to call you.")
         return name
+
+    def clean_department(self) -> str:
+        return department_spelling(self.cleaned_data.get("department"), profile=self.instance)
 
     def clean_manager_email(self) -> str:
         email = (self.cleaned_data.get("manager_email") or "").strip().lower()
@@ -265,6 +275,33 @@ class SkillCategoryForm(forms.ModelForm):
     class Meta:
         model = SkillCategory
         fields = ["name"]
+
+
+class DepartmentRenameForm(forms.Form):
+    new_name = forms.CharField(
+        max_length=120,
+        label="New name",
+        help_text="Everyone in the department moves to the new name. To join another department, merge instead.",
+    )
+
+
+class DepartmentMergeForm(forms.Form):
+    """Both lists are the departments in use, passed in so the page loads them once."""
+
+    source = forms.ChoiceField(label="Merge this department…", help_text="Its name disappears after the merge.")
+    target = forms.ChoiceField(label="…into this one", help_text="Everyone in both is in this department.")
+
+    def __init__(self, *args, departments: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a department…"), *((name, name) for name in departments)]
+        self.fields["source"].choices = choices
+        self.fields["target"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            self.add_error("target", "Choose two different departments.")
+        return cleaned
 
 
 class RolesForm(forms.Form):

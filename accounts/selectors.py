@@ -1,5 +1,7 @@
 """Reads for the catalogue, roles and profile pages, each at a fixed number of queries."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
@@ -42,3 +44,21 @@ def people_with_roles(search: str = "") -> QuerySet[User]:
             Q(email__icontains=search) | Q(full_name__icontains=search) | Q(profile__department__icontains=search)
         )
     return users
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    people: int
+
+
+def departments_in_use() -> tuple[list[Department], int]:
+    """Every department with how many people are in it (A to Z), and how many profiles name none.
+
+    One grouped query, whatever the number of people.
+    """
+    counts = dict(SkillProfile.objects.values_list("department").annotate(n=Count("pk")).order_by())
+    unnamed = counts.pop("", 0)
+    departments = [Department(name, n) for name, n in counts.items()]
+    departments.sort(key=lambda d: (d.name.casefold(), d.name))
+    return departments, unnamed

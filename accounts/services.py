@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.departments import clean_department, department_key
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
 
 
@@ -133,3 +136,40 @@ def user_set_roles(*, user: User, is_program_admin: bool, is_leader: bool, chang
     User.objects.filter(pk=user.pk).update(is_program_admin=is_program_admin, is_leader=is_leader)
     user.refresh_from_db(fields=["is_program_admin", "is_leader"])
     return user
+
+
+@transaction.atomic
+def department_rename(*, name: str, new_name: str) -> int:
+    """Give everyone in department ``name`` the department ``new_name``; returns how many people that is.
+
+    ``new_name`` is cleaned like every department. It may differ from ``name`` only in capitalisation;
+    the name of another department is refused, as that is a merge. Errors are keyed by the form's fields.
+    """
+    new_name = clean_department(new_name)
+    if not new_name:
+        raise ValidationError({"new_name": "Give the department a name."})
+    if new_name == name:
+        raise ValidationError({"new_name": "That is already its name."})
+    key = department_key(new_name)
+    for other in SkillProfile.objects.exclude(department=name).values_list("department", flat=True).distinct():
+        if department_key(other) == key:
+            raise ValidationError(
+                {"new_name": f"“{other}” is another department already; merge {name} into it instead."}
+            )
+    renamed = SkillProfile.objects.filter(department=name).update(department=new_name, updated_at=timezone.now())
+    if not renamed:
+        raise ValidationError({"new_name": f"Nobody is in “{name}” any more; it may have been renamed meanwhile."})
+    return renamed
+
+
+@transaction.atomic
+def department_merge(*, source: str, target: str) -> int:
+    """Move everyone in department ``source`` into ``target``; returns how many people moved."""
+    if source == target:
+        raise ValidationError({"target": "Choose two different departments."})
+    if not SkillProfile.objects.filter(department=target).exists():
+        raise ValidationError({"target": f"Nobody is in “{target}” any more; choose another department."})
+    moved = SkillProfile.objects.filter(department=source).update(department=target, updated_at=timezone.now())
+    if not moved:
+        raise ValidationError({"source": f"Nobody is in “{source}” any more; choose another department."})
+    return moved

@@ -2,8 +2,9 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,7 +12,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts import importing, selectors, services
+from accounts.departments import clean_department
 from accounts.forms import (
+    DepartmentMergeForm,
+    DepartmentRenameForm,
     EmployeeImportForm,
     OfferedSkillFormSet,
     ProfileForm,
@@ -58,10 +62,16 @@ def profile_edit(request):
             messages.success(request, "Your skill profile is saved.")
             return redirect("accounts:profile")
         messages.error(request, "Some answers need fixing: see the messages next to them. Nothing was saved yet.")
+    departments, _ = selectors.departments_in_use()
     return render(
         request,
         "accounts/profile_form.html",
-        {"profile_form": profile_form, "offered": offered, "wanted": wanted},
+        {
+            "profile_form": profile_form,
+            "offered": offered,
+            "wanted": wanted,
+            "department_options": [d.name for d in departments],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -168,6 +178,66 @@ def roles_edit(request, pk: int):
             messages.success(request, f"{person.display_name}: {', '.join(person.role_names)}.")
     back = {k: request.POST[k] for k in ("q", "page") if request.POST.get(k)}
     return redirect(reverse("accounts:people") + (f"?{urlencode(back)}" if back else ""))
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+@program_admin_required
+def departments(request):
+    """Every department with how many people are in it; rename one, or merge one into another."""
+    in_use, unnamed = selectors.departments_in_use()
+    return render(
+        request,
+        "accounts/departments.html",
+        {
+            "departments": in_use,
+            "unnamed": unnamed,
+            "merge_form": DepartmentMergeForm(departments=[d.name for d in in_use]),
+        },
+    )
+
+
+@program_admin_required
+def department_rename(request):
+    """Rename one department (``?name=``) for everyone in it."""
+    name = request.GET.get("name", "")
+    in_use = {d.name: d for d in selectors.departments_in_use()[0]}
+    if name not in in_use:
+        raise Http404("No department by that name.")
+    form = DepartmentRenameForm(request.POST or None, initial={"new_name": name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            renamed = services.department_rename(name=name, new_name=form.cleaned_data["new_name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            new_name = clean_department(form.cleaned_data["new_name"])
+            messages.success(request, f"{name} is now called {new_name}: {_people(renamed)}.")
+            return redirect("accounts:departments")
+    return render(
+        request,
+        "accounts/department_rename.html",
+        {"form": form, "department": in_use[name]},
+        status=400 if form.errors else 200,
+    )
+
+
+@program_admin_required
+def department_merge(request):
+    names = [d.name for d in selectors.departments_in_use()[0]]
+    form = DepartmentMergeForm(request.POST or None, departments=names)
+    if request.method == "POST" and form.is_valid():
+        source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+        try:
+            moved = services.department_merge(source=source, target=target)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{source} is merged into {target}: {_people(moved)} moved.")
+            return redirect("accounts:departments")
+    return render(request, "accounts/department_merge.html", {"form": form}, status=400 if form.errors else 200)
 
 
 # --- Importing employees -----------------------------------------------------------
@@ -278,6 +348,7 @@ def import_detail(request, pk: int):
             "create": employee_import.preview.get("create", []),
             "update": employee_import.preview.get("update", []),
             "ignored_columns": employee_import.preview.get("ignored_columns", []),
+            "department_notes": employee_import.preview.get("department_notes", []),
             "earlier": earlier,
         },
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.departments import clean_department
 from accounts.importing.reading import FileRejected, read_table
 from accounts.importing.validation import (
     CHUNK,
@@ -81,6 +82,10 @@ def _preview(plan: ImportPlan) -> dict:
         "create": [person(r) for r in creates[:PREVIEW_LIMIT]],
         "update": [person(r) for r in updates[:PREVIEW_LIMIT]],
         "ignored_columns": plan.ignored_columns,
+        "department_notes": [
+            {"from": typed, "to": stored, "rows": n, "spaces_only": clean_department(typed) == stored}
+            for typed, stored, n in plan.department_notes[:PREVIEW_LIMIT]
+        ],
         "has_offered": plan.has_offered,
         "has_wanted": plan.has_wanted,
     }

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
 from accounts.adapters import email_domain_allowed
+from accounts.departments import DepartmentSpellings
 from accounts.importing.reading import RowError, Table
 from accounts.models import MAX_SKILLS_PER_LIST, OfferedSkill, Skill, SkillProfile, User, WantedSkill, timezone_names
 
@@ -64,6 +65,7 @@ class Snapshot:
     skills: dict[str, SkillRef]
     manager_of: dict[str, str]
     address_owner: dict[str, str]
+    departments: DepartmentSpellings = field(default_factory=lambda: DepartmentSpellings({}))
 
     @cached_property
     def skill_names(self) -> dict[int, str]:
@@ -97,6 +99,8 @@ class ImportPlan:
     has_wanted: bool
     ignored_columns: list[str] = field(default_factory=list)
     row_count: int = 0
+    # (as in the file, as it will be stored, rows): departments written in the spelling already in use
+    department_notes: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -131,12 +135,13 @@ def _chunks(values: list, size: int = CHUNK):
 
 
 def load_snapshot(table: Table) -> Snapshot:
-    """Everything the checks need, in at most six queries for up to CHUNK people.
+    """Everything the checks need, in at most seven queries for up to CHUNK people.
 
     Queries: skills; people by e-mail (with profile and manager); their offered skills; their
     wanted skills; every manager link (for loops); e-mail addresses held by accounts (for clashes
-    on new people). Both skill lists are read even when the file has one column, because the
-    other list still counts when checking that no skill is both offered and wanted.
+    on new people); the departments in use with their spellings. Both skill lists are read even when
+    the file has one column, because the other list still counts when checking that no skill is both
+    offered and wanted.
     """
     emails = set()
     for _, cells in table.rows:
@@ -209,7 +214,13 @@ def load_snapshot(table: Table) -> Snapshot:
             .values_list("email_lower", "user__email")
         ):
             address_owner.setdefault(address, owner.lower())
-    return Snapshot(people=people, skills=skills, manager_of=manager_of, address_owner=address_owner)
+    return Snapshot(
+        people=people,
+        skills=skills,
+        manager_of=manager_of,
+        address_owner=address_owner,
+        departments=DepartmentSpellings.load(),
+    )
 
 
 @cache
@@ -329,6 +340,7 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
     checker = _Checker(snapshot)
     planned: list[PlannedRow] = []
     first_row_of: dict[str, int] = {}
+    department_notes: dict[tuple[str, str], int] = {}
 
     for number, cells in table.rows:
         row_errors: list[RowError] = []
@@ -355,6 +367,12 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
                 add_error(column, f"The {TEXT_LABELS[column]} is missing.")
             elif len(text) > MAX_LENGTHS[column]:
                 add_error(column, f"The {TEXT_LABELS[column]} is longer than {MAX_LENGTHS[column]} characters.", text)
+            elif column == "department":
+                # The spelling already in use ("sales" joins "Sales"); the first one in the file for a new department.
+                row.department = snapshot.departments.spelling(text)
+                if row.department != text:
+                    note = (text, row.department)
+                    department_notes[note] = department_notes.get(note, 0) + 1
             else:
                 setattr(row, column, text)
 
@@ -429,6 +447,7 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
         has_wanted=table.has_wanted,
         ignored_columns=table.ignored_columns,
         row_count=len(table.rows) + len({e.row for e in table.row_errors}),
+        department_notes=[(typed, stored, n) for (typed, stored), n in department_notes.items()],
     )
 
 

@@ -9,11 +9,15 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.importing import employee_import_run
+from accounts.models import User
 from matching import selectors, services, tasks
 from matching.models import MatchPair, MatchRun, MatchUnmatched, PairRule
 from mentoring.models import Cohort
+from tests.accounts.import_helpers import make_csv
+from tests.accounts.import_helpers import person as import_person
 from tests.conftest import wait_for
-from tests.factories import PartnershipFactory, ProgramAdminFactory
+from tests.factories import EnrollmentFactory, PartnershipFactory, ProgramAdminFactory
 from tests.matching.cohort_helpers import add_person, four_people, matching_cohort
 
 pytestmark = pytest.mark.django_db
@@ -401,3 +405,37 @@ def test_an_admin_may_lock_or_exclude_two_participants_before_any_run(program_ad
         services.pair_rule_create(cohort=cohort, first=eve, second=outsider, kind="exclude", by=program_admin)
     assert error.value.message_dict == {"second": [f"Olga Elsewhere is not an approved participant of {cohort.name}."]}
     assert PairRule.objects.count() == 1
+
+
+def _imported_into(cohort, rows) -> dict[str, object]:
+    """People written through the employee import (which stores one spelling per department), approved in ``cohort``."""
+    employee_import_run(file_name="people.csv", data=make_csv(rows))
+    users = {u.email.split("@")[0]: u for u in User.objects.filter(email__in=[r["email"] for r in rows])}
+    for user in users.values():
+        EnrollmentFactory(cohort=cohort, user=user, status="approved")
+    return users
+
+
+@pytest.mark.parametrize("rule", ["forbidden", "discouraged"])
+def test_the_same_department_rule_sees_spellings_of_one_department_as_one(program_admin, rule):
+    cohort = matching_cohort(same_department=rule)
+    people = _imported_into(
+        cohort,
+        [
+            import_person(
+                "ana@northwind.example", department="Sales", offered_skills="SQL:4", wanted_skills="Tableau:1"
+            ),
+            import_person(
+                "ben@northwind.example", department="sales ", offered_skills="Tableau:4", wanted_skills="SQL:1"
+            ),
+        ],
+    )
+    assert people["ben"].profile.department == "Sales"
+    run = services.match_run_start(cohort=cohort, started_by=program_admin)
+    if rule == "forbidden":
+        assert not run.pairs.exists()
+        reasons = dict(run.unmatched.values_list("user__email", "reason"))
+        assert all("1 is in Sales too (forbidden in this cohort)" in r for r in reasons.values()), reasons
+    else:
+        pair = run.pairs.get()
+        assert "same department (Sales), discouraged in this cohort -30 points" in pair.explanation

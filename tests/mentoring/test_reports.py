@@ -4,9 +4,13 @@ import datetime
 
 import pytest
 
+from accounts.importing import employee_import_run
+from accounts.models import User
 from mentoring import reports
 from mentoring.models import Cohort
 from mentoring.reports import MIN_PAIRS, MIN_PEOPLE, Cell, build_report, expected_sessions, suppress
+from tests.accounts.import_helpers import make_csv
+from tests.accounts.import_helpers import person as import_person
 from tests.factories import (
     ActiveCohortFactory,
     CheckInFactory,
@@ -126,6 +130,23 @@ def test_one_small_department_hides_the_next_smallest_too():
     add_pair(cohort, person("Sales", 3), person("Legal", 5))  # Sales 6, Legal 1
     rows = {row.label: row for row in build_report([cohort]).by_department}
     assert [label for label, row in rows.items() if row.hidden] == ["Finance", "Legal"]
+
+
+@pytest.mark.django_db
+def test_spellings_of_one_department_are_one_row_of_the_report():
+    # Written through the import (and the profile form, which shares the rule): before, "Sales",
+    # "sales " and "SALES" were three rows of fewer than 5 people each.
+    rows = [
+        import_person(f"s{i}@northwind.example", department=name)
+        for i, name in enumerate(["Sales", "sales ", "SALES", "Sales", " sales", *["Finance"] * 5])
+    ]
+    employee_import_run(file_name="people.csv", data=make_csv(rows))
+    cohort = ActiveCohortFactory()
+    for user in User.objects.filter(profile__isnull=False):
+        EnrollmentFactory(cohort=cohort, user=user, status="approved")
+    by_department = {row.label: row for row in build_report([cohort]).by_department}
+    assert list(by_department) == ["Finance", "Sales"]
+    assert by_department["Sales"].participants.value == 5 and not by_department["Sales"].hidden
 
 
 @pytest.mark.django_db

@@ -64,6 +64,11 @@ class Command(BaseCommand):
         )
         if plan.ignored_columns:
             self.stdout.write(f"Ignored columns: {', '.join(plan.ignored_columns)}")
+        if plan.department_notes:
+            notes = "; ".join(
+                f"“{typed}” → {stored} ({n} row{'' if n == 1 else 's'})" for typed, stored, n in plan.department_notes
+            )
+            self.stdout.write(f"Departments written as already spelt: {notes}")
         if self.verbosity >= 2:
             for row in plan.with_action("update"):
                 self.stdout.write(f"  row {row.row} {row.email}: " + "; ".join(row.changes))
