@@ -177,6 +177,7 @@ class CheckInForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
         help_text="1 = not useful, 5 = very useful. Ratings are only reported as totals.",
+        error_messages={"required": "Choose how useful the session was, from 1 to 5."},
     )
     learned = forms.CharField(
         label="What I learned", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -108,7 +108,9 @@ def session_accept(request, pk: int):
     return redirect(session)
 
 
-def _reason_view(request, pk: int, *, service, title: str, intro: str, submit: str, done: str):
+def _reason_view(
+    request, pk: int, *, service, title: str, intro: str, submit: str, done: str, submit_class: str = "btn-primary"
+):
     session = permissions.session_for(request.user, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,6 +128,7 @@ def _reason_view(request, pk: int, *, service, title: str, intro: str, submit: s
         title=title,
         intro=intro,
         submit=submit,
+        submit_class=submit_class,
         status=400 if request.method == "POST" else 200,
         back_url=session.get_absolute_url(),
     )
@@ -155,6 +158,7 @@ def session_cancel(request, pk: int):
         title="Cancel this session",
         intro="Your partner sees your reason. Calendars that hold the session get a cancellation.",
         submit="Cancel the session",
+        submit_class="btn-danger",
         done="Cancelled. Your partner has been told.",
     )
 

@@ -149,7 +149,7 @@ def test_partners_agree_meet_log_and_check_in_and_see_a_balanced_split(live_serv
     page.get_by_role("button", name="Save the log").click()
     expect(page.get_by_text("Logged as held. Now fill in your check-in while it is fresh.")).to_be_visible()
     page.get_by_role("button", name="Send the check-in").click()
-    expect(page.get_by_text("This field is required.")).to_be_visible()
+    expect(page.get_by_text("Choose how useful the session was, from 1 to 5.")).to_be_visible()
     axe_check()
     shots("check-in-error")
     page.get_by_text("5", exact=True).click()

@@ -30,7 +30,7 @@ def test_a_missing_rating_is_explained_next_to_the_scale_and_other_answers_are_k
     url = reverse("sessions_log:checkin", args=[held.pk])
     response = client_for(ana).post(url, {"learned": "Pivot tables at last"})
     assert response.status_code == 400
-    assert 'id="usefulness-errors"' in response.text and "This field is required." in response.text
+    assert 'id="usefulness-errors"' in response.text and "Choose how useful the session was" in response.text
     assert "Pivot tables at last" in response.text
     assert not CheckIn.objects.exists()
 

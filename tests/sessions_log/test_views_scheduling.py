@@ -159,6 +159,15 @@ def test_reschedule_and_cancel_through_the_pages(pair, ana, client_for):
     assert session.status == "cancelled"
 
 
+def test_cancelling_is_a_red_button_and_declining_a_plain_one(pair, ana, client_for):
+    session = SessionFactory(partnership=pair, start=in_days(2))
+    page = client_for(ana).get(reverse("sessions_log:session_cancel", args=[session.pk])).text
+    assert '<button class="btn btn-danger" type="submit">Cancel the session</button>' in page
+    proposed = SessionFactory(partnership=pair, start=in_days(3), status="proposed", proposed_by=pair.partner_of(ana))
+    page = client_for(ana).get(reverse("sessions_log:session_decline", args=[proposed.pk])).text
+    assert '<button class="btn btn-primary" type="submit">Decline</button>' in page
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
