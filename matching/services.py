@@ -101,14 +101,13 @@ def match_run_create(
     *, cohort: Cohort, started_by: User | None, kind: str = MatchRunKind.FULL, context: dict | None = None
 ) -> MatchRun:
     """A queued run for the cohort's free participants (approved, without an active partnership in it)."""
+    _refuse_while_publishing(cohort)
     cohort = _lock_cohort(cohort)
     _check_cohort_status(cohort, kind)
     _mark_lost_runs(cohort)
     busy = cohort.match_runs.in_progress().first()
     if busy is not None:
-        raise ValidationError(
-            f"Run #{busy.number} is still {busy.get_status_display().lower()}: wait for it to finish.", code="busy"
-        )
+        raise ValidationError(_busy_message(busy), code="busy")
     count = selectors.free_participants(cohort).count()
     if count < 2:
         raise ValidationError(
@@ -125,6 +124,20 @@ def match_run_create(
         stage="Waiting to start",
         parameters={"context": context or {}},
     )
+
+
+def _busy_message(run: MatchRun) -> str:
+    return f"Run #{run.number} is still {run.get_status_display().lower()}: wait for it to finish."
+
+
+def _refuse_while_publishing(cohort: Cohort) -> None:
+    """Before taking any lock: a publishing task holds the cohort's row for the whole publication (seconds), so a
+    run being published is refused at once, without waiting for it. The checks under the lock still decide."""
+    publishing = cohort.match_runs.filter(
+        status=MatchRunStatus.PUBLISHING, publish_requested_at__gte=timezone.now() - LOST_AFTER
+    ).first()
+    if publishing is not None:
+        raise ValidationError(_busy_message(publishing), code="busy")
 
 
 def _launch(run: MatchRun) -> None:
@@ -391,9 +404,11 @@ def not_editable_message(run: MatchRun) -> str:
 
 
 def _lock_proposal(run: MatchRun) -> MatchRun:
-    run = MatchRun.objects.select_for_update(of=("self",)).select_related("cohort", "cohort__program").get(pk=run.pk)
-    if run.status != MatchRunStatus.DONE:
-        raise ValidationError(not_editable_message(run), code="not_editable")
+    # Read first without a lock: a run being published is refused at once, not after its task's transaction ends.
+    for query in (MatchRun.objects, MatchRun.objects.select_for_update(of=("self",))):
+        run = query.select_related("cohort", "cohort__program").get(pk=run.pk)
+        if run.status != MatchRunStatus.DONE:
+            raise ValidationError(not_editable_message(run), code="not_editable")
     return run
 
 
@@ -719,14 +734,7 @@ def _check_publishable(run: MatchRun, cohort: Cohort) -> None:
         raise ValidationError("This proposal has no pairs to publish.", code="empty")
 
 
-@transaction.atomic
-def match_run_publish_request(*, run: MatchRun, published_by: User) -> MatchRun:
-    """Check that the proposal can be published and claim it (`done → publishing` in one conditional UPDATE: a
-    second click, tab or admin finds it claimed and is refused). From then on the proposal can't change. Nothing
-    is published yet: match_run_publish_execute does that, in the task match_run_publish_start queues."""
-    cohort = _lock_cohort(run.cohort)
-    _mark_lost_runs(cohort)
-    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+def _refuse_unless_proposal(run: MatchRun) -> None:
     who = f" by {run.published_by}" if run.published_by else ""
     if run.status == MatchRunStatus.PUBLISHED:
         raise ValidationError(
@@ -734,10 +742,26 @@ def match_run_publish_request(*, run: MatchRun, published_by: User) -> MatchRun:
         )
     if run.status == MatchRunStatus.PUBLISHING:
         raise ValidationError(
-            f"Run #{run.number} is already being published{who}: its page shows how far it is.", code="publishing"
+            f"Run #{run.number} is already being published{who}; nothing is published twice.", code="publishing"
         )
     if run.status != MatchRunStatus.DONE:
         raise ValidationError(not_editable_message(run), code="not_ready")
+
+
+@transaction.atomic
+def match_run_publish_request(*, run: MatchRun, published_by: User) -> MatchRun:
+    """Check that the proposal can be published and claim it (`done → publishing` in one conditional UPDATE: a
+    second click, tab or admin finds it claimed and is refused). From then on the proposal can't change. Nothing
+    is published yet: match_run_publish_execute does that, in the task match_run_publish_start queues."""
+    # Read first without a lock: a second click is refused at once, not after the first one's task has finished
+    # (it holds the cohort's row while it publishes). A publication whose worker was lost goes on to the locks.
+    current = MatchRun.objects.get(pk=run.pk)
+    if not current.publish_looks_lost:
+        _refuse_unless_proposal(current)
+    cohort = _lock_cohort(run.cohort)
+    _mark_lost_runs(cohort)
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    _refuse_unless_proposal(run)
     _check_publishable(run, cohort)
     claimed = MatchRun.objects.filter(pk=run.pk, status=MatchRunStatus.DONE).update(
         status=MatchRunStatus.PUBLISHING,

@@ -107,12 +107,14 @@ def run_progress(request, pk: int):
     }
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(data)
-    response = render(request, "matching/_run_progress.html", {"run": run})
-    if not run.is_in_progress and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # show the proposal (or the failure) in full
-        if run.status == MatchRunStatus.PUBLISHED or run.publish_error:
-            _announce_publishing(request, run)  # the page that followed the publishing says how it ended
-    return response
+    finished = not run.is_in_progress and bool(request.headers.get("HX-Request"))
+    if finished and (run.status == MatchRunStatus.PUBLISHED or run.publish_error):
+        _announce_publishing(request, run)  # the page that followed the publishing says how it ended
+    # Finished: 286 tells htmx to stop polling, and the fragment reloads the page once to show the result in full.
+    # (HX-Refresh would not stop the polling: each later poll would restart a reload still loading a large page.)
+    return render(
+        request, "matching/_run_progress.html", {"run": run, "reload": finished}, status=286 if finished else 200
+    )
 
 
 def _pair_of_run_or_404(run: MatchRun, pair_pk: int) -> MatchPair:
@@ -265,7 +267,7 @@ def _announce_publishing(request, run: MatchRun) -> None:
         pairs = run.pair_count
         messages.info(request, f"Run #{run.number} is publishing {pairs:,} pair{pluralize(pairs)} in the background.")
     elif run.publish_error:
-        messages.error(request, f"Run #{run.number} was not published: {run.publish_error}")
+        messages.error(request, f"Run #{run.number} was not published: nothing changed and nobody was told.")
 
 
 @program_admin_required
