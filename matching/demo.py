@@ -27,13 +27,19 @@ def load_demo_matching(users: dict[str, User], *, program: str, cohort_name: str
         cohort=cohort, first=users[first], second=users[second], kind=PairRuleKind.LOCK, by=admin, reason=reason
     )
     run = services.match_run_start(cohort=cohort, started_by=admin)
-    services.match_run_publish(run=run, published_by=admin, base_url="")
+    # What the publish button and its Celery task do, here inside the demo's own transaction.
+    services.match_run_publish_request(run=run, published_by=admin)
+    services.match_run_publish_execute(run_id=run.pk)
     # Dated like the rest of the pilot's story: matched the day after its enrollment closed.
     ran = datetime.datetime.combine(cohort.enrollment_closes_on, datetime.time(9), tzinfo=datetime.UTC)
     ran += datetime.timedelta(days=1)
     took = run.finished_at - run.started_at
     MatchRun.objects.filter(pk=run.pk).update(
-        created_at=ran, started_at=ran, finished_at=ran + took, published_at=ran + datetime.timedelta(hours=2)
+        created_at=ran,
+        started_at=ran,
+        finished_at=ran + took,
+        publish_requested_at=ran + datetime.timedelta(hours=2),
+        published_at=ran + datetime.timedelta(hours=2),
     )
     PairRule.objects.filter(cohort=cohort).update(created_at=ran - datetime.timedelta(minutes=10))
     cohort.partnerships.update(started_at=ran + datetime.timedelta(hours=2))

@@ -5,6 +5,8 @@ The engine (matching/engine.py) knows nothing of these: services.py turns a coho
 engine's result into these rows.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -17,6 +19,7 @@ class MatchRunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Proposal ready"
+    PUBLISHING = "publishing", "Publishing"
     FAILED = "failed", "Failed"
     PUBLISHED = "published", "Published"
     SUPERSEDED = "superseded", "Replaced by a later run"
@@ -27,7 +30,12 @@ class MatchRunKind(models.TextChoices):
     REMATCH = "rematch", "Re-match after a pair ended"
 
 
-IN_PROGRESS = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)
+# A run the engine is working on; then also one being published: either way its page follows a progress bar and
+# nothing else may start in its cohort.
+MATCHING_IN_PROGRESS = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)
+IN_PROGRESS = (*MATCHING_IN_PROGRESS, MatchRunStatus.PUBLISHING)
+# A run queued, running or publishing for this long has lost its worker (tasks are killed after 5 minutes).
+LOST_AFTER = datetime.timedelta(minutes=15)
 
 
 class MatchRunQuerySet(models.QuerySet):
@@ -67,6 +75,9 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Publishing is a Celery task: who asked is published_by from the start, published_at is set when it commits.
+    publish_requested_at = models.DateTimeField(null=True, blank=True)
+    publish_error = models.TextField(blank=True, help_text="Why the last attempt to publish published nothing.")
 
     objects = MatchRunQuerySet.as_manager()
 
@@ -74,10 +85,10 @@ class MatchRun(models.Model):
         ordering = ["cohort", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "number"], name="match_run_number_once_per_cohort"),
-            # One run at a time per cohort: a second click while one is queued or running is refused.
+            # One run at a time per cohort: a second click while one is queued, running or publishing is refused.
             models.UniqueConstraint(
                 fields=["cohort"],
-                condition=models.Q(status__in=["queued", "running"]),
+                condition=models.Q(status__in=["queued", "running", "publishing"]),
                 name="match_run_one_in_progress_per_cohort",
             ),
             models.CheckConstraint(condition=models.Q(status__in=MatchRunStatus.values), name="match_run_status_valid"),
@@ -101,8 +112,29 @@ class MatchRun(models.Model):
         return self.status == MatchRunStatus.DONE
 
     @property
+    def is_publishing(self) -> bool:
+        return self.status == MatchRunStatus.PUBLISHING
+
+    @property
+    def publish_looks_lost(self) -> bool:
+        """Publishing for longer than any worker may take: asking again is safe (nothing publishes twice)."""
+        return bool(
+            self.is_publishing and self.publish_requested_at and self.publish_requested_at < timezone.now() - LOST_AFTER
+        )
+
+    @property
+    def pair_count(self) -> int:
+        """Pairs in the proposal (the totals follow the admin's changes)."""
+        return (self.matched_people or 0) // 2
+
+    @property
     def has_result(self) -> bool:
-        return self.status in (MatchRunStatus.DONE, MatchRunStatus.PUBLISHED, MatchRunStatus.SUPERSEDED)
+        return self.status in (
+            MatchRunStatus.DONE,
+            MatchRunStatus.PUBLISHING,
+            MatchRunStatus.PUBLISHED,
+            MatchRunStatus.SUPERSEDED,
+        )
 
     @property
     def seconds(self) -> float | None:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import OfferedSkill, User, WantedSkill
@@ -148,9 +149,33 @@ def match_inputs(cohort: Cohort, *, user_ids: Iterable[int] | None = None) -> Ma
 
 
 def run_for_page(pk: int) -> MatchRun | None:
-    return (
+    run = (
         MatchRun.objects.select_related("cohort", "cohort__program", "created_by", "published_by").filter(pk=pk).first()
     )
+    if run is not None and run.is_publishing:
+        _show_publish_progress(run)
+    return run
+
+
+def publish_progress_key(run_id: int) -> str:
+    return f"matching:publish-progress:{run_id}"
+
+
+def _show_publish_progress(run: MatchRun) -> None:
+    """A run being published counts its pairs in the cache (the task's transaction shows nothing to other
+    connections until it commits): its progress and stage, as the progress bar shows them."""
+    try:
+        live = cache.get(publish_progress_key(run.pk))
+    except Exception:  # no count to show: the bar waits at zero, the page still works
+        live = None
+    if live:
+        done, total = live["done"], live["total"]
+        run.progress = min(99, done * 100 // max(total, 1))  # 100 % is the commit, which the reload shows
+        run.stage = f"Publishing… {done:,} of {total:,} pairs"
+    else:
+        run.progress = 0
+        waiting = run.stage[:1].lower() + run.stage[1:] if run.stage else "waiting for a worker"
+        run.stage = f"Publishing… 0 of {run.pair_count:,} pairs, {waiting}"
 
 
 @dataclass
@@ -196,7 +221,13 @@ def proposal_page(run: MatchRun) -> ProposalPage:
     users |= {u.user_id: u.user for u in unmatched}
     people = sorted(users.values(), key=lambda u: (u.display_name.casefold(), u.email))
     names = {pk: user.display_name for pk, user in users.items()}
-    later = {MatchRunStatus.QUEUED, MatchRunStatus.RUNNING, MatchRunStatus.DONE, MatchRunStatus.PUBLISHED}
+    later = {
+        MatchRunStatus.QUEUED,
+        MatchRunStatus.RUNNING,
+        MatchRunStatus.DONE,
+        MatchRunStatus.PUBLISHING,
+        MatchRunStatus.PUBLISHED,
+    }
     newest = not any(r.number > run.number and r.status in later for r in other_runs)
     return ProposalPage(
         run=run,

@@ -1,4 +1,5 @@
-"""Celery tasks for matching. They take ids, claim their row exactly once and retry only temporary errors."""
+"""Celery tasks for matching and publishing. They take ids, claim their row exactly once and retry only temporary
+errors."""
 
 from celery import shared_task
 
@@ -19,5 +20,22 @@ def run_match(self, run_id: int) -> str:
             )
             raise
         services.match_run_requeue(run_id=run_id)
+        raise self.retry(exc=error, countdown=RETRY_DELAYS[self.request.retries]) from None
+    return "not claimed" if run is None else run.status
+
+
+@shared_task(bind=True, acks_late=True, max_retries=len(RETRY_DELAYS))
+def publish_run(self, run_id: int, base_url: str = "") -> str:
+    """Publish one run claimed for publishing. A run already published (a duplicate delivery) is left alone."""
+    try:
+        run = services.match_run_publish_execute(run_id=run_id, base_url=base_url)
+    except services.TEMPORARY_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            services.match_run_publish_fail(
+                run_id=run_id,
+                message="The database was unavailable for too long, so nothing was published. Publish again.",
+            )
+            raise
+        services.match_run_publish_requeue(run_id=run_id)
         raise self.retry(exc=error, countdown=RETRY_DELAYS[self.request.retries]) from None
     return "not claimed" if run is None else run.status

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -106,10 +107,14 @@ def run_progress(request, pk: int):
     }
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(data)
-    response = render(request, "matching/_run_progress.html", {"run": run})
-    if not run.is_in_progress and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"  # show the proposal (or the failure) in full
-    return response
+    finished = not run.is_in_progress and bool(request.headers.get("HX-Request"))
+    if finished and (run.status == MatchRunStatus.PUBLISHED or run.publish_error):
+        _announce_publishing(request, run)  # the page that followed the publishing says how it ended
+    # Finished: 286 tells htmx to stop polling, and the fragment reloads the page once to show the result in full.
+    # (HX-Refresh would not stop the polling: each later poll would restart a reload still loading a large page.)
+    return render(
+        request, "matching/_run_progress.html", {"run": run, "reload": finished}, status=286 if finished else 200
+    )
 
 
 def _pair_of_run_or_404(run: MatchRun, pair_pk: int) -> MatchPair:
@@ -167,7 +172,7 @@ def pair_break(request, pk: int, pair_pk: int):
 def pair_manual(request, pk: int):
     """Program admins: pair two unmatched people by hand (a warning when it is not reciprocal)."""
     run = _run_or_404(pk)
-    if not run.has_result:
+    if not run.is_proposal:  # the forms are only on a proposal's page: say why here, not on a hidden form
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
     page = selectors.proposal_page(run)
@@ -193,7 +198,7 @@ def pair_manual(request, pk: int):
 def pair_exclude(request, pk: int):
     """Program admins: never pair two people in this cohort (breaks their pair if the proposal has it)."""
     run = _run_or_404(pk)
-    if not run.has_result:
+    if not run.is_proposal:  # the forms are only on a proposal's page: say why here, not on a hidden form
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
     page = selectors.proposal_page(run)
@@ -232,28 +237,37 @@ def run_rerun(request, pk: int):
 
 @program_admin_required
 def run_publish(request, pk: int):
-    """Program admins: confirm, then turn the proposal into partnerships and activate the cohort."""
+    """Program admins: confirm, then publish in the background (a Celery task); the run page follows it."""
     run = _run_or_404(pk)
     if request.method == "POST":
         try:
-            services.match_run_publish(run=run, published_by=request.user, base_url=base_url(request))
+            run = services.match_run_publish_start(run=run, published_by=request.user, base_url=base_url(request))
         except ValidationError as error:
             messages.error(request, refusal(error))
             return redirect(run)
-        run.refresh_from_db()
-        cohort = Cohort.objects.get(pk=run.cohort_id)
-        messages.success(
-            request,
-            f"Run #{run.number} is published: {run.matched_people // 2} partnerships, both partners of each "
-            f"were e-mailed. {cohort.name} is {cohort.get_status_display().lower()}.",
-        )
-        return redirect("matching:cohort", run.cohort_id)
+        _announce_publishing(request, _run_or_404(pk))
+        return redirect(run)
     if not run.is_proposal:
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
     return render(
         request, "matching/run_publish.html", {"run": run, "cohort": run.cohort, "program": run.cohort.program}
     )
+
+
+def _announce_publishing(request, run: MatchRun) -> None:
+    if run.status == MatchRunStatus.PUBLISHED:
+        cohort, pairs = run.cohort, run.pair_count
+        messages.success(
+            request,
+            f"Run #{run.number} is published: {pairs} partnership{pluralize(pairs)}, both partners of each were "
+            f"e-mailed. {cohort.name} is {cohort.get_status_display().lower()}.",
+        )
+    elif run.is_publishing:
+        pairs = run.pair_count
+        messages.info(request, f"Run #{run.number} is publishing {pairs:,} pair{pluralize(pairs)} in the background.")
+    elif run.publish_error:
+        messages.error(request, f"Run #{run.number} was not published: nothing changed and nobody was told.")
 
 
 @program_admin_required

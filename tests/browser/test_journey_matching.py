@@ -1,11 +1,12 @@
 """A program admin runs matching from the cohort page, breaks one pair, locks another, re-runs (following the
-progress bar while a worker matches), compares the runs and publishes; a partner signs in and reads why they were
-matched on their pair's page."""
+progress bar while a worker matches), compares the runs and publishes (following the pairs a worker publishes); a
+partner signs in and reads why they were matched on their pair's page."""
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
-from matching import services
+from matching import selectors, services, tasks
 from matching.models import MatchRun
 from mentoring.models import Cohort
 from tests.browser.helpers import sign_in, sign_out
@@ -112,8 +113,29 @@ def test_admin_runs_adjusts_reruns_and_publishes_and_a_partner_reads_why(
     expect(page.get_by_role("heading", name="Publish run #2?")).to_be_visible()
     axe_check()
     shots("publish-confirm")
+    # Publishing is a Celery task: queued for a worker, and the run page counts the pairs it has published.
+    queued = []
+    monkeypatch.setattr(tasks.publish_run, "delay", lambda *args: queued.append(args))  # the "worker" below runs it
     page.get_by_role("button", name="Publish and notify the partners").click()
+    expect(page.get_by_role("status").filter(has_text="Run #2 is publishing 2 pairs in the background")).to_be_visible()
+    expect(page.get_by_role("heading", name="Publishing 2 pairs")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="Progress of run #2")).to_be_visible()
+    expect(page.get_by_test_id("run-stage")).to_have_text("Publishing… 0 of 2 pairs, waiting for a worker")
+    expect(page.get_by_role("link", name="Publish…")).to_have_count(0)  # the proposal can't change meanwhile
+    axe_check()
+    shots("run-2-publishing-queued")
+    assert queued == [(second.pk, live_server.url + "/")]
+    # Halfway, the worker's count (kept in the cache: its transaction is invisible until it commits).
+    cache.set(selectors.publish_progress_key(second.pk), {"done": 1, "total": 2})
+    expect(page.get_by_test_id("run-stage")).to_have_text("Publishing… 1 of 2 pairs")
+    expect(page.get_by_role("progressbar", name="Progress of run #2")).to_have_attribute("aria-valuenow", "50")
+    shots("run-2-publishing-halfway")
+    tasks.publish_run.apply(args=queued[0])  # the worker: publish it all, in one transaction
     expect(page.get_by_role("status").filter(has_text="Run #2 is published: 2 partnerships")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Published: these pairs are partnerships now")).to_be_visible()
+    axe_check()
+    shots("run-2-published")
+    page.get_by_role("link", name="the cohort's matching page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Matching · Pilot Active")
     expect(page.get_by_test_id("published-pairs")).to_contain_text("Chloé Martin ⇄ Fay Lopez")
     axe_check()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+from matching import services
+from matching.models import MatchRun
 from mentoring.models import Cohort, Enrollment
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
@@ -62,3 +64,10 @@ def four_people(cohort: Cohort) -> dict[str, User]:
 
 def approved_ids(cohort: Cohort) -> set[int]:
     return set(Enrollment.objects.filter(cohort=cohort, status="approved").values_list("user_id", flat=True))
+
+
+def publish_now(run: MatchRun, admin: User, base_url: str = "https://twoway.example/") -> MatchRun:
+    """What the publish button and its Celery task do, one after the other: claim the run, then publish it."""
+    services.match_run_publish_request(run=run, published_by=admin)
+    services.match_run_publish_execute(run_id=run.pk, base_url=base_url)
+    return MatchRun.objects.get(pk=run.pk)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from matching import services
 from matching.models import MatchRun, PairRule
 from tests.factories import PartnershipFactory
-from tests.matching.cohort_helpers import four_people, matching_cohort
+from tests.matching.cohort_helpers import four_people, matching_cohort, publish_now
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_matching_page_offers_a_run_while_matching_and_end_and_rematch_once_
     body = client.get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
     assert "Run matching" in body and "5 approved participants" in body and "End and re-match" not in body
     run = services.match_run_start(cohort=cohort, started_by=program_admin)
-    services.match_run_publish(run=run, published_by=program_admin)
+    publish_now(run, program_admin)
     body = client.get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
     assert 'data-testid="published-pairs"' in body and body.count("End and re-match<") == 2
     assert "1 approved participant has no partner: Eve Adams." in body
@@ -77,7 +77,7 @@ def test_the_published_pairs_name_who_has_no_partner_and_link_to_the_reasons(cli
     cohort = matching_cohort()
     four_people(cohort)
     run = services.match_run_start(cohort=cohort, started_by=program_admin)
-    services.match_run_publish(run=run, published_by=program_admin)
+    publish_now(run, program_admin)
     body = client_for(program_admin).get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
     assert "no partner: Eve Adams." in body
     assert f'href="{reverse("matching:run_detail", args=[run.pk])}#unmatched"' in body

@@ -1,4 +1,4 @@
-"""A match run for a 2,000-person cohort in the database: load, solve and save, then publish.
+"""A match run for a 2,000-person cohort in the database: load, solve and save, then publish (the task's work).
 
 Run with `make bench` (SQLite), and with DATABASE_URL=postgres://... for PostgreSQL. The issue asks for a
 2,000-person cohort to finish (load, solve, save) in under 10 seconds. Profiles are the synthetic ones of the
@@ -92,9 +92,11 @@ def test_a_2000_person_cohort_is_loaded_solved_and_saved_in_under_10_seconds():
     assert run.pairs.count() * 2 == run.matched_people and run.unmatched.count() == run.unmatched_count
     assert run.solver["method"] == "exact"
 
+    services.match_run_publish_request(run=run, published_by=admin)  # the publish button: claim the run
     start = time.perf_counter()
-    services.match_run_publish(run=run, published_by=admin, base_url="https://twoway.example/")
+    services.match_run_publish_execute(run_id=run.pk, base_url="https://twoway.example/")  # what its task does
     published = time.perf_counter() - start
+    assert MatchRun.objects.get(pk=run.pk).status == "published"
     assert Partnership.objects.filter(cohort=cohort).count() == run.matched_people // 2
 
     t = run.timings
@@ -107,5 +109,5 @@ def test_a_2000_person_cohort_is_loaded_solved_and_saved_in_under_10_seconds():
     print(f"  {'engine: unmatched reasons':<28}{t['engine_report']:>7.2f} s")
     print(f"  {'save (bulk insert)':<28}{t['save']:>7.2f} s")
     print(f"  {'load + solve + save':<28}{elapsed:>7.2f} s   (target < {LIMIT_SECONDS:.0f} s)")
-    print(f"  {'publish (partnerships)':<28}{published:>7.2f} s   ({matched // 2:,} partnerships, e-mails queued)")
+    print(f"  {'publish task (partnerships)':<28}{published:>7.2f} s   ({matched // 2:,} partnerships, e-mails queued)")
     assert elapsed < LIMIT_SECONDS, f"load + solve + save took {elapsed:.1f} s"
