@@ -14,8 +14,8 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import is_leader, is_program_admin
-from mentoring import selectors
-from mentoring.models import Cohort, CohortStatus, Enrollment, Goal, Partnership, PartnershipStatus
+from mentoring import assessment_selectors, selectors
+from mentoring.models import Assessment, Cohort, CohortStatus, Enrollment, Goal, Partnership, PartnershipStatus
 
 
 def can_see_enrollment(user: User, enrollment: Enrollment) -> bool:
@@ -109,3 +109,25 @@ def goal_for_member_or_404(user: User, pk: int) -> Goal:
 def can_view_reports(user: User) -> bool:
     """Program reports (aggregates only): leaders, and the program team that runs the programs (and superusers)."""
     return is_leader(user) or is_program_admin(user)
+
+
+# --- Mid-point and end surveys (assessments) ------------------------------------------------------------
+
+
+def can_answer_assessment(user: User, assessment: Assessment) -> bool:
+    """The cohort's participants who have (or had) a partner in it; see mentoring.assessment_selectors."""
+    return assessment_selectors.may_answer(user, assessment)
+
+
+def assessment_for_participant_or_404(user: User, pk: int) -> Assessment:
+    """The survey, if ``user`` may answer it. Everyone else gets a 404, program admins and leaders included:
+    they read the survey's totals in the reports, never anyone's answers."""
+    assessment = assessment_selectors.assessment_for_participant(user, pk) if user.is_active else None
+    if assessment is None:
+        raise Http404("No such survey.")
+    return assessment
+
+
+def can_read_assessment_comments(user: User) -> bool:
+    """Survey comments (without names, from surveys enough people answered): the program team only."""
+    return is_program_admin(user)
