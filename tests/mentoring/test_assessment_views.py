@@ -307,3 +307,20 @@ def test_the_enrollment_page_lists_the_cohorts_surveys(client_for, survey, pair,
     with django_assert_num_queries(5):
         page = client.get(enrollment.get_absolute_url()).text
     assert answer_url(survey) in page and "not answered yet" in page
+
+
+def test_django_admin_lists_who_answered_but_never_the_comment(client_for, survey):
+    rita = UserFactory(full_name="Rita Respondent")
+    response = AssessmentResponseFactory(assessment=survey, respondent=rita, comment="PRIVATE-comment")
+    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    for url in (
+        reverse("admin:mentoring_assessment_changelist"),
+        reverse("admin:mentoring_assessment_change", args=[survey.pk]),
+        reverse("admin:mentoring_assessmentresponse_changelist"),
+        reverse("admin:mentoring_assessmentresponse_change", args=[response.pk]),
+        reverse("admin:mentoring_assessmentemail_changelist"),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "PRIVATE-comment" not in page.text, url
+    assert "Rita Respondent" in client.get(reverse("admin:mentoring_assessmentresponse_changelist")).text
