@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.departments import clean_department, department_key
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+from mentoring.models import AssessmentSkillRating
 
 
 @transaction.atomic
@@ -111,6 +112,10 @@ def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
     WantedSkill.objects.filter(pk__in=[e.pk for e in doomed]).delete()
     combined_wanted = len(doomed)
     moved_wanted = WantedSkill.objects.filter(skill=source).update(skill=target)
+
+    # Survey self-ratings move too; an answer that rated both skills keeps the target's rating.
+    AssessmentSkillRating.objects.filter(skill=source, response__skill_ratings__skill=target).delete()
+    AssessmentSkillRating.objects.filter(skill=source).update(skill=target)
 
     conflicted = list(
         User.objects.filter(offered_skills__skill=target, wanted_skills__skill=target)

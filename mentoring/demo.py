@@ -225,6 +225,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_matching(users, program=DEMO_PROGRAM)
     load_demo_partnerships(users)
     load_demo_sessions()
+    load_demo_assessments(users)
     return [
         (users["hr"].email, "program admin"),
         (users["leader"].email, "leader"),
@@ -278,8 +279,6 @@ def load_demo_programs(users: dict[str, User]) -> None:
                 "starts_on": opens + 35 * day,
                 "ends_on": opens + 215 * day,
                 "capacity": capacity,
-                "midpoint_assessment_on": opens + 125 * day,
-                "end_assessment_on": opens + 215 * day,
             },
         )
         return services.cohort_open_enrollment(cohort=created, today=opens), True
@@ -438,4 +437,62 @@ def _demo_agreement(cohort: Cohort, partnership, first_key: str, users: dict[str
             partnership=partnership,
             editor=users["dev"],
             data=_demo_agreement_data(cohort, "Tell my team's story so other teams want to work with us."),
+        )
+
+
+# --- Surveys ---------------------------------------------------------------------------------------------
+
+# Five of the pilot's six partners answered the open mid-point survey; Ana has not yet, so her home page asks.
+# key -> (NPS, the four statements, how many levels up from the start in each wanted skill, comment)
+DEMO_ANSWERS = {
+    "ben": (9, (5, 4, 4, 5), 1, "My partner showed me how to answer my own pipeline questions. Best hour of my month."),
+    "chloe": (
+        10,
+        (4, 5, 4, 5),
+        1,
+        "I did not expect to teach a director anything. I did, and it changed how I see my work.",
+    ),
+    "erik": (7, (3, 3, 4, 4), 1, ""),
+    "dev": (8, (4, 4, 3, 4), 0, "Time zones make it hard to keep a fixed slot; we moved half of our sessions."),
+    "fatima": (6, (2, 4, 4, 3), 0, ""),
+}
+
+
+def load_demo_assessments(users: dict[str, User]) -> None:
+    """The pilot's mid-point survey, open since five days, with five answers; its end survey is scheduled."""
+    from mentoring import assessment_selectors, assessment_services
+    from mentoring.models import ASSESSMENT_STATEMENTS, Assessment, AssessmentKind, CohortStatus
+
+    pilot = Cohort.objects.filter(program__name=DEMO_PROGRAM, name="Pilot", status=CohortStatus.ACTIVE).first()
+    if pilot is None or Assessment.objects.filter(cohort=pilot).exists():
+        return
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    midpoint = assessment_services.assessment_schedule(
+        cohort=pilot,
+        kind=AssessmentKind.MIDPOINT,
+        opens_on=today - 5 * day,
+        closes_on=today + 9 * day,
+        by=users["hr"],
+        base_url="",
+        today=today - 5 * day,
+    )
+    assessment_services.assessment_schedule(
+        cohort=pilot,
+        kind=AssessmentKind.END,
+        opens_on=pilot.ends_on - 13 * day,
+        closes_on=pilot.ends_on + 7 * day,
+        by=users["hr"],
+        base_url="",
+    )
+    for key, (nps, statements, growth, comment) in DEMO_ANSWERS.items():
+        user = users[key]
+        skills = assessment_selectors.skills_to_rate(user, midpoint)
+        answers = {"nps": nps, "comment": comment}
+        answers |= {name: value for (name, _), value in zip(ASSESSMENT_STATEMENTS, statements, strict=True)}
+        levels = {
+            s.skill_id: min(5, s.start_level + (growth if i % 2 == 0 else 1 - growth)) for i, s in enumerate(skills)
+        }
+        assessment_services.assessment_response_save(
+            assessment=midpoint, respondent=user, answers=answers, skill_levels=levels
         )

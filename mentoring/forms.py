@@ -120,8 +120,6 @@ class CohortForm(_RulesFormMixin, forms.ModelForm):
                     "enrollment_closes_on",
                     "starts_on",
                     "ends_on",
-                    "midpoint_assessment_on",
-                    "end_assessment_on",
                 ),
                 forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )

@@ -1,4 +1,4 @@
-"""Who may see programs, cohorts, enrollments, partnerships and goals: one function per object kind.
+"""Who may see programs, cohorts, enrollments, partnerships, goals and surveys: one function per object kind.
 
 The console (everything under /programs/manage/) is for program admins only: its views use
 `accounts.permissions.program_admin_required`. Employees reach cohorts and enrollments through
@@ -8,14 +8,17 @@ The pair's page, its agreement and its goals belong to the two partners alone. P
 get a 404 there like anyone else: what the program team may know about a pair (who, which cohort, whether
 the agreement is signed, the balance flag) is the non-private summary of `can_view_partnership_summary`,
 never the agreement's text, the outcomes or the goals' notes.
+
+A survey's page (its form, then the person's own answers) is for the people who may answer it; everyone else
+gets a 404. Its results are the reports' aggregates, and its comments reach program admins only.
 """
 
 from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import is_leader, is_program_admin
-from mentoring import selectors
-from mentoring.models import Cohort, CohortStatus, Enrollment, Goal, Partnership, PartnershipStatus
+from mentoring import assessment_selectors, selectors
+from mentoring.models import Assessment, Cohort, CohortStatus, Enrollment, Goal, Partnership, PartnershipStatus
 
 
 def can_see_enrollment(user: User, enrollment: Enrollment) -> bool:
@@ -109,3 +112,21 @@ def goal_for_member_or_404(user: User, pk: int) -> Goal:
 def can_view_reports(user: User) -> bool:
     """Program reports (aggregates only): leaders, and the program team that runs the programs (and superusers)."""
     return is_leader(user) or is_program_admin(user)
+
+
+# --- Mid-point and end surveys (assessments) ------------------------------------------------------------
+
+
+def assessment_for_participant_or_404(user: User, pk: int) -> Assessment:
+    """The survey, if ``user`` may answer it: the cohort's participants who have (or had) a partner in it (see
+    mentoring.assessment_selectors.may_answer). Everyone else gets a 404, program admins and leaders included: they
+    read the survey's totals in the reports, never anyone's answers."""
+    assessment = assessment_selectors.assessment_for_participant(user, pk) if user.is_active else None
+    if assessment is None:
+        raise Http404("No such survey.")
+    return assessment
+
+
+def can_read_assessment_comments(user: User) -> bool:
+    """Survey comments (without names, from surveys enough people answered): the program team only."""
+    return is_program_admin(user)

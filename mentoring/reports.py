@@ -75,6 +75,7 @@ class Cell:
     threshold: int = MIN_PEOPLE
     unit: str = "people"
     suffix: str = ""
+    signed: bool = False  # a change or a score that may be negative: "+0.6", "-20"
 
     @property
     def text(self) -> str:
@@ -82,6 +83,8 @@ class Cell:
             return f"fewer than {self.threshold}" if self.unit == "people" else f"fewer than {self.threshold} pairs"
         if self.value is None:
             return "–"
+        if self.signed and self.value > 0:
+            return f"+{self.value}{self.suffix}"
         return f"{self.value}{self.suffix}"
 
     def __str__(self) -> str:
@@ -123,9 +126,17 @@ def suppress(
     return {key: Cell(value, key in hidden, threshold, unit, suffix) for key, (value, population) in cells.items()}
 
 
-def cell(value, population: int, *, threshold: int = MIN_PEOPLE, unit: str = "people", suffix: str = "") -> Cell:
+def cell(
+    value,
+    population: int,
+    *,
+    threshold: int = MIN_PEOPLE,
+    unit: str = "people",
+    suffix: str = "",
+    signed: bool = False,
+) -> Cell:
     """A single figure (not part of a breakdown): hidden when it describes 1 to threshold - 1 people or pairs."""
-    return Cell(value, 0 < population < threshold, threshold, unit, suffix)
+    return Cell(value, 0 < population < threshold, threshold, unit, suffix, signed)
 
 
 def percent(part: int | None, whole: int | None) -> int | None:
@@ -695,7 +706,7 @@ def programs_with_headlines() -> list[tuple[Program, list[CohortHeadline]]]:
 # --- CSV ------------------------------------------------------------------------------------------------
 
 
-def _csv_value(value) -> str:
+def csv_value(value) -> str:
     if isinstance(value, Cell):
         if value.suppressed:
             return value.text
@@ -755,7 +766,7 @@ def report_rows(report: Report) -> list[list[str]]:
             ["Reverse mentoring", row.band, "Learning from a junior partner", row.learning],
             ["Reverse mentoring", row.band, "Minutes", row.minutes],
         ]
-    return [[_csv_value(v) for v in r] for r in rows]
+    return [[csv_value(v) for v in r] for r in rows]
 
 
 SESSION_MEASURES = (

@@ -72,8 +72,6 @@ COHORT_EDITABLE_FIELDS = (
     "starts_on",
     "ends_on",
     "capacity",
-    "midpoint_assessment_on",
-    "end_assessment_on",
     *CohortRules.RULE_FIELDS,
 )
 

@@ -234,6 +234,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
+    "assessment-emails": {"task": "mentoring.tasks.send_assessment_emails", "schedule": 900.0},
 }
 
 # --- Security (production) ----------------------------------------------------------

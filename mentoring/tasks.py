@@ -30,3 +30,26 @@ def send_profile_reminder(*, enrollment_id: int, base_url: str) -> bool:
     from mentoring.services import profile_reminder_send
 
     return profile_reminder_send(enrollment_id=enrollment_id, base_url=base_url)
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_assessment_email(*, email_id: int, base_url: str) -> bool:
+    """Send one recorded "your survey is open" e-mail; a row already claimed is skipped, so it goes out once."""
+    from mentoring.assessment_services import assessment_email_send
+
+    return assessment_email_send(email_id=email_id, base_url=base_url)
+
+
+@shared_task
+def send_assessment_emails() -> int:
+    """Celery beat, every 15 minutes: e-mail everyone who may answer a survey that is open and was not told yet."""
+    from django.conf import settings
+
+    from mentoring.assessment_services import assessment_emails_queue
+
+    return assessment_emails_queue(base_url=settings.SITE_URL)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from mentoring import assessment_views
 from mentoring import views_programs as views
 
 app_name = "programs"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("enrollments/<int:pk>/", views.enrollment_detail, name="enrollment_detail"),
     path("enrollments/<int:pk>/withdraw/", views.enrollment_withdraw, name="enrollment_withdraw"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("surveys/<int:pk>/", assessment_views.assessment_answer, name="assessment_answer"),
     # Program admins' console
     path("manage/", views.program_list, name="program_list"),
     path("manage/new/", views.program_create, name="program_create"),
@@ -24,4 +26,10 @@ urlpatterns = [
     path("manage/cohorts/<int:pk>/add-person/", views.cohort_add_person, name="cohort_add_person"),
     path("manage/cohorts/<int:pk>/remind/", views.cohort_remind_incomplete, name="cohort_remind_incomplete"),
     path("manage/enrollments/<int:pk>/<slug:action>/", views.enrollment_action, name="enrollment_action"),
+    path(
+        "manage/cohorts/<int:pk>/surveys/<slug:kind>/",
+        assessment_views.assessment_schedule,
+        name="assessment_schedule",
+    ),
+    path("manage/surveys/<int:pk>/<slug:action>/", assessment_views.assessment_action, name="assessment_action"),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts import selectors as account_selectors
-from mentoring import partnership_selectors, selectors
+from mentoring import assessment_selectors, partnership_selectors, selectors
 from mentoring.models import EnrollmentStatus
 
 
@@ -28,6 +28,7 @@ def home(request):
             ],
             "invitations": selectors.invitations_for(request.user),
             "partnership_cards": partnership_selectors.home_partnerships(request.user),
+            "open_surveys": assessment_selectors.open_surveys_for(request.user),
         },
     )
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import employee_required, program_admin_required
-from mentoring import permissions, selectors, services
+from mentoring import assessment_selectors, permissions, selectors, services
 from mentoring.forms import (
     ENROLLMENT_ACTIONS,
     AddPersonForm,
@@ -116,6 +116,7 @@ def cohort_detail(request, pk: int):
             "rules_locked": selectors.cohort_rules_locked(cohort),
             "has_pairs": selectors.cohort_has_pairs(cohort),
             "today": timezone.now().date(),
+            "surveys": assessment_selectors.cohort_survey_rows(cohort),
         },
     )
 
@@ -368,6 +369,7 @@ def enrollment_detail(request, pk: int):
             "program": enrollment.cohort.program,
             "form": form,
             "partnerships": selectors.partnerships_in_cohort_for(request.user, enrollment.cohort),
+            "surveys": assessment_selectors.cohort_surveys_for(request.user, enrollment.cohort),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from accounts.importing import csv_safe
-from mentoring import reports
-from mentoring.models import Cohort, Program
-from mentoring.permissions import can_view_reports
+from mentoring import assessment_reports, reports
+from mentoring.models import Cohort, LikertAnswer, Program
+from mentoring.permissions import can_read_assessment_comments, can_view_reports
 
 
 def reports_required(view):
@@ -29,9 +29,12 @@ def reports_required(view):
     return wrapped
 
 
-def _context(report: reports.Report, **extra) -> dict:
+def _context(report: reports.Report, surveys: list[assessment_reports.SurveyResult], **extra) -> dict:
     return {
         "report": report,
+        "surveys": surveys,
+        "surveys_suppressed": any(result.suppressed_anything for result in surveys),
+        "likert_labels": LikertAnswer.labels,
         "min_people": reports.MIN_PEOPLE,
         "min_pairs": reports.MIN_PAIRS,
         "breakdowns": [
@@ -57,7 +60,15 @@ def report_index(request):
 def cohort_report(request, pk: int):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
     report = reports.build_report([cohort])
-    return render(request, "mentoring/report_detail.html", _context(report, cohort=cohort, program=cohort.program))
+    surveys = _surveys(request, [cohort])
+    return render(
+        request, "mentoring/report_detail.html", _context(report, surveys, cohort=cohort, program=cohort.program)
+    )
+
+
+def _surveys(request, cohorts) -> list[assessment_reports.SurveyResult]:
+    """The survey results; their comments only for the program team."""
+    return assessment_reports.survey_results(cohorts, with_comments=can_read_assessment_comments(request.user))
 
 
 @reports_required
@@ -66,14 +77,18 @@ def program_report(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
     cohorts = list(program.cohorts.all())
     report = reports.build_report(cohorts)
-    return render(request, "mentoring/report_detail.html", _context(report, cohort=None, program=program))
+    surveys = _surveys(request, cohorts)
+    return render(request, "mentoring/report_detail.html", _context(report, surveys, cohort=None, program=program))
 
 
-def _csv_response(report: reports.Report, filename: str) -> HttpResponse:
+def _csv_response(cohorts: list[Cohort], filename: str) -> HttpResponse:
+    """The report's figures and the survey results (never comments: leaders download it too)."""
+    report = reports.build_report(cohorts)
+    surveys = assessment_reports.survey_results(cohorts)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["section", "group", "measure", "value"])
-    for row in reports.report_rows(report):
+    for row in reports.report_rows(report) + assessment_reports.survey_rows(surveys):
         writer.writerow([csv_safe(value) for value in row])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -84,11 +99,11 @@ def _csv_response(report: reports.Report, filename: str) -> HttpResponse:
 def cohort_report_csv(request, pk: int):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
     name = slugify(f"{cohort.program.name} {cohort.name}") or f"cohort-{cohort.pk}"
-    return _csv_response(reports.build_report([cohort]), f"report-{name}.csv")
+    return _csv_response([cohort], f"report-{name}.csv")
 
 
 @reports_required
 def program_report_csv(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
     name = slugify(program.name) or f"program-{program.pk}"
-    return _csv_response(reports.build_report(program.cohorts.all()), f"report-{name}.csv")
+    return _csv_response(list(program.cohorts.all()), f"report-{name}.csv")

@@ -315,3 +315,44 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     learned = "How to read a pivot table."
     taught = "How to open a negotiation."
     next_time = "Bring real examples."
+
+
+# --- Surveys (mentoring assessments) --------------------------------------------------------------------
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A mid-point survey of an active cohort, open since yesterday for two weeks."""
+
+    class Meta:
+        model = "mentoring.Assessment"
+
+    cohort = factory.SubFactory(ActiveCohortFactory)
+    kind = "midpoint"
+    opens_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=1))
+    closes_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=12))
+
+
+class AssessmentResponseFactory(factory.django.DjangoModelFactory):
+    """Answers to a survey (no skill ratings unless `ratings=[(skill, start, level), ...]`)."""
+
+    class Meta:
+        model = "mentoring.AssessmentResponse"
+        skip_postgeneration_save = True
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    respondent = factory.SubFactory(UserFactory)
+    nps = 9
+    met_as_agreed = 4
+    learned_used = 4
+    taught_used = 3
+    two_way_better = 5
+    comment = ""
+
+    @factory.post_generation
+    def ratings(obj, create, extracted, **kwargs):
+        if create and extracted:
+            from mentoring.models import AssessmentSkillRating
+
+            AssessmentSkillRating.objects.bulk_create(
+                [AssessmentSkillRating(response=obj, skill=s, start_level=a, level=b) for s, a, b in extracted]
+            )

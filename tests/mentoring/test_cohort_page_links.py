@@ -31,8 +31,9 @@ def test_a_cohort_without_pairs_has_no_such_links(client_for, program_admin, sta
 def test_an_active_cohort_page_asks_once_whether_it_has_pairs(client_for, program_admin, django_assert_num_queries):
     cohort = PartnershipFactory().cohort
     client = client_for(program_admin)
-    # session, user, cohort with program, enrollments with profiles and skill counts, pairs exist?, invitations
-    with django_assert_num_queries(6):
+    # session, user, cohort with program, enrollments with profiles and skill counts, pairs exist?, invitations,
+    # surveys
+    with django_assert_num_queries(7):
         assert client.get(cohort.get_absolute_url()).status_code == 200
 
 

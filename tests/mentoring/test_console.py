@@ -54,8 +54,6 @@ def cohort_data(**overrides):
         "starts_on": (today + datetime.timedelta(days=21)).isoformat(),
         "ends_on": (today + datetime.timedelta(days=200)).isoformat(),
         "capacity": 12,
-        "midpoint_assessment_on": "",
-        "end_assessment_on": "",
         "purpose": None,
         "confidentiality_statement": None,
     }
@@ -182,7 +180,6 @@ def test_admin_creates_a_draft_cohort(admin_client):
         ({"capacity": ""}, "capacity", "This field is required."),
         ({"reverse_mentoring_weight": "2"}, "reverse_mentoring_weight", "between 0"),
         ({"starts_on": "31/02/2027"}, "starts_on", "Enter a valid date."),
-        ({"midpoint_assessment_on": "2000-01-01"}, "midpoint_assessment_on", "between the start and end dates"),
         ({"name": "  "}, "name", "This field is required."),
     ],
 )
@@ -308,8 +305,8 @@ def test_cohort_page_costs_the_same_with_ten_times_the_people(admin_client, djan
 
     def measure():
         # session, user, cohort with program, enrollments with profiles and skill counts,
-        # pending invitations
-        with django_assert_num_queries(5):
+        # pending invitations, its surveys with their response counts
+        with django_assert_num_queries(6):
             response = admin_client.get(cohort.get_absolute_url())
         assert response.status_code == 200
         return len(response.context["roster"].rows)
@@ -323,8 +320,8 @@ def test_cohort_page_costs_the_same_with_ten_times_the_people(admin_client, djan
 def test_matching_cohort_page_adds_one_query_for_published_matches(admin_client, django_assert_num_queries):
     cohort = CohortFactory(status="matching")
     EnrollmentFactory.create_batch(3, cohort=cohort, status="approved")
-    # session, user, cohort, enrollments, published matches?, invitations
-    with django_assert_num_queries(6):
+    # session, user, cohort, enrollments, published matches?, invitations, surveys
+    with django_assert_num_queries(7):
         admin_client.get(cohort.get_absolute_url())
 
 

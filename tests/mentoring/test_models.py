@@ -87,8 +87,6 @@ def test_database_refuses_reverse_weight_outside_0_1(weight):
         ({"enrollment_closes_on": TODAY - datetime.timedelta(days=1)}, "enrollment_closes_on"),
         ({"ends_on": TODAY + datetime.timedelta(days=20)}, "ends_on"),
         ({"capacity": 0}, "capacity"),
-        ({"midpoint_assessment_on": TODAY + datetime.timedelta(days=300)}, "midpoint_assessment_on"),
-        ({"end_assessment_on": TODAY}, "end_assessment_on"),
     ],
 )
 def test_database_refuses_inconsistent_cohort_dates_and_capacity(overrides, field):
@@ -102,15 +100,6 @@ def test_database_refuses_inconsistent_cohort_dates_and_capacity(overrides, fiel
         ({"enrollment_closes_on": TODAY - datetime.timedelta(days=1)}, "enrollment_closes_on", "close before"),
         ({"ends_on": TODAY + datetime.timedelta(days=5)}, "ends_on", "end after it starts"),
         ({"starts_on": TODAY - datetime.timedelta(days=1)}, "starts_on", "before enrollment opens"),
-        ({"midpoint_assessment_on": TODAY}, "midpoint_assessment_on", "between the start and end"),
-        (
-            {
-                "midpoint_assessment_on": TODAY + datetime.timedelta(days=100),
-                "end_assessment_on": TODAY + datetime.timedelta(days=90),
-            },
-            "end_assessment_on",
-            "after the mid-point",
-        ),
     ],
 )
 def test_cohort_clean_names_the_field_in_error(overrides, field, message):

@@ -240,9 +240,9 @@ def test_the_home_page_costs_the_same_queries_whatever_the_number_of_partnership
     _sessions(partnership, sessions)
     client.force_login(me)
     # session, user, profile, offered and wanted skills, open cohorts, the partnerships (with signature
-    # and goal-count annotations), one aggregate over their sessions, and the enrollments and invitations
-    # the programs card lists
-    with django_assert_num_queries(10):
+    # and goal-count annotations), one aggregate over their sessions, the enrollments and invitations
+    # the programs card lists, and the open surveys
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
     assert len(_names(response.content.decode())) == count
 
