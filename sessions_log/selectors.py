@@ -161,7 +161,7 @@ class TeachingBalance:
 
     @property
     def recent_leader(self) -> User | None:
-        """The partner who mentored for more than 60 % of the minutes of the last three held sessions, if any."""
+        """The partner who mentored for more than 60% of the minutes of the last three held sessions, if any."""
         for user in (self.partnership.member_a, self.partnership.member_b):
             if self.recent_share(user) > BALANCE_MAX_SHARE:
                 return user
