@@ -5,8 +5,10 @@ from accounts.departments import department_spelling
 from accounts.models import (
     MAX_SKILLS_PER_LIST,
     OfferedSkill,
+    SeniorityBand,
     Skill,
     SkillCategory,
+    SkillLevel,
     SkillProfile,
     TimeOfDay,
     User,
@@ -90,6 +92,7 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["seniority"].required = True
+        self.fields["seniority"].choices = [("", "Choose a band…"), *SeniorityBand.choices]
         self.fields["job_title"].required = True
         self.fields["department"].required = True
         if not self.is_bound:
@@ -128,14 +131,23 @@ class ProfileForm(forms.ModelForm):
 
 
 class _SkillRowForm(forms.ModelForm):
-    skill = forms.TypedChoiceField(coerce=int, label="Skill", required=True)
+    """One row of a skill list. A row is optional as a whole (an untouched blank row is skipped), so its fields are
+    not marked required; once the row is used, clean() asks for the skill and, with a skill chosen, its levels."""
+
+    skill = forms.TypedChoiceField(coerce=int, label="Skill", required=False)
+    level_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, skill_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [("", "Choose a skill…"), *(skill_groups or [])]
+        for name in self.level_fields:
+            self.fields[name].required = False
+            self.fields[name].choices = [("", "Choose a level…"), *SkillLevel.choices]
 
-    def clean_skill(self) -> Skill:
+    def clean_skill(self) -> Skill | None:
         pk = self.cleaned_data["skill"]
+        if pk in self.fields["skill"].empty_values:
+            return None
         skill = Skill.objects.filter(pk=pk).first()
         if skill is None:
             raise forms.ValidationError("That skill no longer exists; choose another.")
@@ -143,8 +155,22 @@ class _SkillRowForm(forms.ModelForm):
             raise forms.ValidationError(f"{skill.name} has been retired from the catalogue; choose another.")
         return skill
 
+    def clean(self):
+        cleaned = super().clean()
+        required = self.fields["skill"].error_messages["required"]
+        if cleaned.get("skill") is None:
+            if "skill" not in self.errors:
+                self.add_error("skill", required)
+            return cleaned
+        for name in self.level_fields:
+            if cleaned.get(name) in self.fields[name].empty_values and name not in self.errors:
+                self.add_error(name, required)
+        return cleaned
+
 
 class OfferedSkillForm(_SkillRowForm):
+    level_fields = ("level",)
+
     class Meta:
         model = OfferedSkill
         fields = ["skill", "level", "note"]
@@ -153,6 +179,8 @@ class OfferedSkillForm(_SkillRowForm):
 
 
 class WantedSkillForm(_SkillRowForm):
+    level_fields = ("current_level", "target_level")
+
     class Meta:
         model = WantedSkill
         fields = ["skill", "current_level", "target_level", "why"]

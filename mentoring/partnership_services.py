@@ -320,7 +320,7 @@ def _clean_goal_fields(*, owner: User, title: str, skill: Skill | None, notes: s
     if len(notes) > 2000:
         errors["notes"] = "Keep the notes under 2000 characters."
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        errors["progress"] = "Progress is a whole number from 0 to 100 %."
+        errors["progress"] = "Progress is a whole number from 0 to 100%."
     if skill is not None and not WantedSkill.objects.filter(user=owner, skill=skill).exists():
         errors["skill"] = "Link the goal to one of the skills you want to learn, or to none."
     if errors:
@@ -391,10 +391,10 @@ def goal_update(*, goal: Goal, by: User, data: dict) -> Goal:
 
 @transaction.atomic
 def goal_set_progress(*, goal: Goal, by: User, progress: int) -> Goal:
-    """Set a goal's progress (0-100 %), by hand or from a check-in."""
+    """Set a goal's progress (0-100%), by hand or from a check-in."""
     goal = _lock_goal_to_change(goal, by, while_active=False)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise ValidationError({"progress": "Progress is a whole number from 0 to 100 %."}, code="invalid")
+        raise ValidationError({"progress": "Progress is a whole number from 0 to 100%."}, code="invalid")
     goal.progress = progress
     goal.updated_at = timezone.now()
     goal.save(update_fields=["progress", "updated_at"])

@@ -217,14 +217,14 @@ def goal_progress(request, pk: int):
     goal = _own_goal_or_403(request, pk)
     form = GoalProgressForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Progress is a whole number from 0 to 100 %.")
+        messages.error(request, "Progress is a whole number from 0 to 100%.")
     else:
         try:
             services.goal_set_progress(goal=goal, by=request.user, progress=form.cleaned_data["progress"])
         except ValidationError as error:
             messages.error(request, refusal(error))
         else:
-            messages.success(request, f"Progress on “{goal.title}” set to {form.cleaned_data['progress']} %.")
+            messages.success(request, f"Progress on “{goal.title}” set to {form.cleaned_data['progress']}%.")
     return redirect(_detail_url(goal.partnership, "goals"))
 
 

@@ -167,7 +167,7 @@ class NoteForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    """The check-in questions, plus one progress field (0-100 %) per open goal of the author."""
+    """The check-in questions, plus one progress field (0-100%) per open goal of the author."""
 
     FIELDS = ("usefulness", "learned", "taught", "next_time", "contact_requested", "shared_with_program_team")
 

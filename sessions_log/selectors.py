@@ -161,7 +161,7 @@ class TeachingBalance:
 
     @property
     def recent_leader(self) -> User | None:
-        """The partner who mentored for more than 60 % of the minutes of the last three held sessions, if any."""
+        """The partner who mentored for more than 60% of the minutes of the last three held sessions, if any."""
         for user in (self.partnership.member_a, self.partnership.member_b):
             if self.recent_share(user) > BALANCE_MAX_SHARE:
                 return user
@@ -288,6 +288,15 @@ def _attach_halves(sessions: list[Session], partnership: Partnership, viewer: Us
             session.proposed_by = members[session.proposed_by_id]
 
 
+def _mark_checkin_due(sessions: list[Session], now: datetime.datetime) -> None:
+    """Flag the held sessions the viewer can still check in on and hasn't (``my_checkin`` annotated), no query."""
+    checkin_since = _checkin_window_start(now)
+    for session in sessions:
+        session.checkin_due = (
+            session.status == SessionStatus.HELD and not session.my_checkin and session.start >= checkin_since
+        )
+
+
 def partnership_sessions_context(partnership: Partnership, viewer: User) -> dict:
     """Upcoming and recent sessions, the viewer's pending actions and the teaching balance of one pair.
 
@@ -306,11 +315,7 @@ def partnership_sessions_context(partnership: Partnership, viewer: User) -> dict
     history_more = len(history) > HISTORY_LIMIT
     history = history[:HISTORY_LIMIT]
     _attach_halves(upcoming + history, partnership, viewer)
-    checkin_since = _checkin_window_start(now)
-    for session in history:
-        session.checkin_due = (
-            session.status == SessionStatus.HELD and not session.my_checkin and session.start >= checkin_since
-        )
+    _mark_checkin_due(history, now)
     balance = teaching_balances([partnership])[partnership.pk]
     partner = partnership.partner_of(viewer)
     active = partnership.status == PartnershipStatus.ACTIVE
@@ -342,6 +347,7 @@ def partnership_session_page(partnership: Partnership, viewer: User, page_number
     page = Paginator(sessions, 20).get_page(page_number)
     rows = list(page.object_list)
     _attach_halves(rows, partnership, viewer)
+    _mark_checkin_due(rows, timezone.now())
     return page, rows
 
 

@@ -584,7 +584,7 @@ def _apply_goal_progress(checkin: CheckIn, author: User, goal_progress: dict[int
         raise ValidationError("Progress can only be given for your own open goals in this partnership.")
     for goal_id, progress in goal_progress.items():
         if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-            raise ValidationError({f"goal_{goal_id}": "Progress is a whole number from 0 to 100 %."})
+            raise ValidationError({f"goal_{goal_id}": "Progress is a whole number from 0 to 100%."})
     CheckInGoalProgress.objects.filter(checkin=checkin).exclude(goal_id__in=list(goal_progress)).delete()
     for goal_id, progress in goal_progress.items():
         CheckInGoalProgress.objects.update_or_create(checkin=checkin, goal_id=goal_id, defaults={"progress": progress})

@@ -232,3 +232,33 @@ def test_anonymous_visitor_is_sent_to_login(client):
 def test_profile_page_names_the_seniority_band(client_for, employee):
     SkillProfileFactory(user=employee, seniority=2)
     assert "band 2 · Associate" in client_for(employee).get(reverse("accounts:profile")).text
+
+
+def test_a_new_skill_row_asks_to_choose_a_level_and_is_not_marked_required(client_for, employee):
+    page = client_for(employee).get(URL).text
+    offered_row = (
+        page.split('data-formset="offered"')[1].split('class="row g-2 py-2 skill-row"')[1].split("</select>")[:2]
+    )
+    assert '<option value="" selected>Choose a skill…</option>' in offered_row[0]
+    assert '<option value="" selected>Choose a level…</option>' in offered_row[1]
+    assert "---------" not in page
+    skill_rows = page.split('data-formset="offered"')[1].split("data-empty-row")[0]
+    assert "asteriskField" not in skill_rows  # a blank row may stay blank
+
+
+def test_a_blank_skill_row_is_skipped_but_a_chosen_skill_still_needs_its_levels(client_for, employee):
+    blank = {"offered-1-skill": "", "offered-1-level": "", "offered-1-note": ""}
+    data = profile_data(offered=[(skill("SQL"), 4)], **blank, **{"offered-TOTAL_FORMS": "2"})
+    assert client_for(employee).post(URL, data).status_code == 302
+    assert list(employee.offered_skills.values_list("skill__name", "level")) == [("SQL", 4)]
+
+    for row in (
+        {"offered-0-skill": str(skill("Python").pk), "offered-0-level": ""},
+        {"wanted-0-skill": str(skill("Negotiation").pk), "wanted-0-current_level": "1", "wanted-0-target_level": ""},
+        {"offered-0-skill": "", "offered-0-level": "3"},
+    ):
+        other = UserFactory()
+        data = profile_data(**{"offered-TOTAL_FORMS": "1", "wanted-TOTAL_FORMS": "1", **row})
+        response = client_for(other).post(URL, data)
+        assert response.status_code == 400 and "This field is required." in response.text, row
+        assert nothing_saved(other)

@@ -149,3 +149,20 @@ def test_signup_with_mismatched_passwords_is_a_field_error_and_creates_nobody(cl
     assert response.status_code == 200
     assert "You must type the same password each time." in response.text
     assert not User.objects.filter(email="ana@northwind.example").exists()
+
+
+@pytest.mark.parametrize(
+    ("domains", "hint"),
+    [
+        (["northwind.example"], "Use your @northwind.example address"),
+        (["northwind.example", "northwind.co.uk"], "one of: @northwind.example, @northwind.co.uk."),
+        ([], None),
+    ],
+)
+def test_signup_page_names_the_allowed_domains(client, settings, domains, hint):
+    settings.ALLOWED_SIGNUP_DOMAINS = domains
+    page = client.get(SIGNUP).text
+    if hint:
+        assert hint in page.split('data-testid="signup-domains"')[1].split("</p>")[0]
+    else:  # any domain may sign up: nothing to name, and no claim that only company addresses can join
+        assert 'data-testid="signup-domains"' not in page and "company addresses" not in page

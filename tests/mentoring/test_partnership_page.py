@@ -77,13 +77,14 @@ def test_the_page_shows_the_partners_profile_and_what_each_teaches_the_other(cli
     partnership, ana, ben = pair
     SkillProfileFactory(user=ben, job_title="Sales Director", department="Sales")
     OfferedSkillFactory(user=ben, skill=Skill.objects.get(name="Negotiation"), level=5)
-    WantedSkillFactory(user=ben, skill=Skill.objects.get(name="Power BI"))
+    WantedSkillFactory(user=ben, skill=Skill.objects.get(name="Power BI"), current_level=1, target_level=3)
     body = _page(client, partnership, ana).content.decode()
     assert "You and Ben Okafor" in body and "Sales Director" in body
     you_teach = body.split("You teach Ben Okafor")[1].split("</ul>")[0]
     they_teach = body.split("Ben Okafor teaches you")[1].split("</ul>")[0]
     assert "Power BI" in you_teach and "Negotiation" in they_teach
-    assert "Wants to learn" in body
+    wants = body.split("Wants to learn")[1].split("</ul>")[0]
+    assert "Power BI" in wants and "1 · Aware" in wants  # the levels as the profile spells them
 
 
 def test_without_an_agreement_the_page_asks_to_write_one(client, pair):
@@ -118,6 +119,7 @@ def test_the_page_shows_both_partners_goals_with_progress(client, pair):
     theirs = body.split('data-testid="partner-goals"')[1]
     assert "Lead a negotiation" in mine and 'aria-valuenow="40"' in mine and "Mark achieved" in mine
     assert "Build a dashboard" in theirs and 'aria-valuenow="65"' in theirs and "Mark achieved" not in theirs
+    assert ">40%<" in mine and ">65%<" in theirs
 
 
 def _many_versions(partnership, ana, ben, count):

@@ -1,6 +1,7 @@
 """Check-ins: once per partner and held session, editable for seven days, private unless shared."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -177,6 +178,25 @@ def test_missing_rating_is_refused(held, ana, client_for):
     del data["usefulness"]
     assert client_for(ana).post(url, data).status_code == 400
     assert not CheckIn.objects.exists()
+
+
+def _sessions_due(page: str) -> set[int]:
+    """The sessions of an All sessions page whose row says "Check-in due"."""
+    rows = re.findall(r'<li class="list-group-item" data-session="(\d+)">(.*?)</li>', page, re.S)
+    return {int(pk) for pk, row in rows if "Check-in due" in row}
+
+
+def test_all_sessions_page_marks_check_ins_due_like_the_pair_page(pair, ana, ben, client_for):
+    due = SessionFactory(partnership=pair, held=True)
+    done = SessionFactory(partnership=pair, status="held", start=in_days(-5))
+    SessionFactory(partnership=pair, status="held", start=in_days(-31))  # too old to check in on
+    SessionFactory(partnership=pair, start=in_days(2))  # still to come
+    CheckInFactory(session=done, author=ana)
+    url = reverse("sessions_log:partnership_sessions", args=[pair.pk])
+    assert _sessions_due(client_for(ana).get(url).text) == {due.pk}
+    assert _sessions_due(client_for(ben).get(url).text) == {due.pk, done.pk}
+    pair_page = client_for(ana).get(reverse("partnerships:detail", args=[pair.pk])).text
+    assert _sessions_due(pair_page) == {due.pk}  # as on the pair's page
 
 
 # --- Privacy --------------------------------------------------------------------------------------
