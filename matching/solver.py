@@ -84,9 +84,7 @@ def matchable_bound(n: int, u: np.ndarray, v: np.ndarray) -> int:
     """An upper bound on how many people any matching can pair: sum over components of 2 * floor(size / 2)."""
     if not len(u):
         return 0
-    graph = sp.coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels)
+    _, sizes = _components(n, u, v)
     return int(np.sum(sizes // 2) * 2)
 
 
@@ -237,8 +235,8 @@ def _certified_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
         if 4 * size * int(weight.max()) >= 2**53:  # keep every float the assignment sees an exact integer
             return None
         fractional = _fractional_matching(size, uu, vv, weight)
-        if fractional is None:
-            return None  # pragma: no cover
+        if fractional is None:  # the duals did not settle in time
+            return None
         x2, y2 = fractional
         if int(x2.sum()) % 2 == 0:
             break
@@ -414,8 +412,7 @@ def _solve_components(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np
     """Exact matching on a sparse graph, one connected component at a time (a lone edge is its own answer)."""
     if not len(u):
         return np.zeros((0, 2), dtype=np.int64)
-    graph = sp.coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    labels, _ = _components(n, u, v)
     comp = labels[u]
     order = np.argsort(comp, kind="stable")
     comp_sorted = comp[order]
