@@ -108,14 +108,12 @@ def session_accept(request, pk: int):
     return redirect(session)
 
 
-def _reason_view(
-    request, pk: int, *, service, title: str, intro: str, submit: str, done: str, submit_class: str = "btn-primary"
-):
-    session = permissions.session_for(request.user, pk)
-    form = ReasonForm(request.POST or None)
+def _service_form(request, session, form, *, call, done: str, **page):
+    """The shared body of the session's action pages: on a valid POST run `call(cleaned_data)` (a service);
+    its refusals become form errors, success redirects to the session; otherwise render the form page."""
     if request.method == "POST" and form.is_valid():
         try:
-            service(session=session, by=request.user, reason=form.cleaned_data["reason"], base_url=base_url(request))
+            call(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -125,12 +123,26 @@ def _reason_view(
         request,
         form=form,
         session=session,
+        status=400 if request.method == "POST" else 200,
+        back_url=session.get_absolute_url(),
+        **page,
+    )
+
+
+def _reason_view(
+    request, pk: int, *, service, title: str, intro: str, submit: str, done: str, submit_class: str = "btn-primary"
+):
+    session = permissions.session_for(request.user, pk)
+    return _service_form(
+        request,
+        session,
+        ReasonForm(request.POST or None),
+        call=lambda data: service(session=session, by=request.user, reason=data["reason"], base_url=base_url(request)),
+        done=done,
         title=title,
         intro=intro,
         submit=submit,
         submit_class=submit_class,
-        status=400 if request.method == "POST" else 200,
-        back_url=session.get_absolute_url(),
     )
 
 
@@ -198,29 +210,21 @@ def _move_view(request, pk: int, *, form_class, service, text_field: str, title:
     session = permissions.session_for(request.user, pk)
     form = form_class(request.POST or None, viewer=request.user, initial={"location": session.location})
     form.set_initial_start(session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(
-                session=session,
-                by=request.user,
-                start=form.cleaned_data["start"],
-                location=form.cleaned_data["location"],
-                base_url=base_url(request),
-                **{text_field: form.cleaned_data[text_field]},
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(session)
-    return _form_page(
+    return _service_form(
         request,
-        form=form,
-        session=session,
+        session,
+        form,
+        call=lambda data: service(
+            session=session,
+            by=request.user,
+            start=data["start"],
+            location=data["location"],
+            base_url=base_url(request),
+            **{text_field: data[text_field]},
+        ),
+        done=done,
         title=title,
         submit=submit,
-        status=400 if request.method == "POST" else 200,
-        back_url=session.get_absolute_url(),
     )
 
 
