@@ -19,17 +19,8 @@ from collections.abc import Mapping
 
 from django.db.models import Count
 
+from accounts.department_names import clean_department, department_key
 from accounts.models import SkillProfile
-
-
-def clean_department(value: str | None) -> str:
-    """Trimmed, with every run of whitespace inside made one space."""
-    return " ".join((value or "").split())
-
-
-def department_key(value: str | None) -> str:
-    """What two spellings of one department share (the matching engine's ``department_key`` does the same)."""
-    return clean_department(value).casefold()
 
 
 def choose_spelling(counts: Mapping[str, int]) -> str:
@@ -49,7 +40,7 @@ class DepartmentSpellings:
         for stored, n in counts.items():
             cleaned = clean_department(stored)
             if cleaned:
-                variants.setdefault(cleaned.casefold(), Counter())[cleaned] += n
+                variants.setdefault(department_key(cleaned), Counter())[cleaned] += n
         self._by_key = {key: choose_spelling(spellings) for key, spellings in variants.items()}
 
     @classmethod
@@ -69,7 +60,7 @@ class DepartmentSpellings:
         cleaned = clean_department(value)
         if not cleaned:
             return ""
-        return self._by_key.setdefault(cleaned.casefold(), cleaned)
+        return self._by_key.setdefault(department_key(cleaned), cleaned)
 
     def existing(self, value: str | None) -> str | None:
         """The spelling in use for ``value``'s department, or None for a department nobody is in."""

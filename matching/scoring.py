@@ -27,6 +27,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import scipy.sparse as sp
 
+# The department rule is the one accounts stores departments by (a plain-Python module, no Django).
+from accounts.department_names import department_key
+
 # Points (the unit of every score, bonus and penalty).
 SKILL_POINTS = 20  # a wanted skill that the partner can teach
 GAP_POINTS = 10  # per level the teacher is above the learner's current level
@@ -143,10 +146,6 @@ class Breakdown:
 
 def skill_key(name: str) -> str:
     return " ".join(name.split()).casefold()
-
-
-def department_key(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
 
 
 def goal_keys(goals: Iterable[str]) -> frozenset[str]:

@@ -118,53 +118,51 @@ def run_progress(request, pk: int):
 
 
 def _pair_of_run_or_404(run: MatchRun, pair_pk: int) -> MatchPair:
-    pair = MatchPair.objects.select_related("run").filter(pk=pair_pk, run=run).first()
+    pair = MatchPair.objects.select_related("run", "user_a", "user_b").filter(pk=pair_pk, run=run).first()
     if pair is None:
         raise Http404("No such pair in this run.")
     return pair
 
 
-@program_admin_required
-@require_POST
-def pair_lock(request, pk: int, pair_pk: int):
+def _change_pair(request, pk: int, pair_pk: int, change, done: str):
+    """Lock, unlock or break one pair of a run's proposal; ``done`` is said with the pair's two names."""
     run = _run_or_404(pk)
     pair = _pair_of_run_or_404(run, pair_pk)
+    names = f"{pair.user_a} ⇄ {pair.user_b}"  # read before breaking: a broken pair has no people any more
     try:
-        pair = services.match_pair_lock(pair=pair, by=request.user)
+        change(pair=pair, by=request.user)
     except ValidationError as error:
         messages.error(request, refusal(error))
     else:
-        messages.success(request, f"Locked {pair.user_a} ⇄ {pair.user_b}: later runs keep this pair.")
+        messages.success(request, done.format(names=names))
     return redirect(run)
+
+
+@program_admin_required
+@require_POST
+def pair_lock(request, pk: int, pair_pk: int):
+    """Program admins: keep this pair in every later run."""
+    return _change_pair(request, pk, pair_pk, services.match_pair_lock, "Locked {names}: later runs keep this pair.")
 
 
 @program_admin_required
 @require_POST
 def pair_unlock(request, pk: int, pair_pk: int):
-    run = _run_or_404(pk)
-    pair = _pair_of_run_or_404(run, pair_pk)
-    try:
-        pair = services.match_pair_unlock(pair=pair, by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, f"Unlocked {pair.user_a} ⇄ {pair.user_b}.")
-    return redirect(run)
+    """Program admins: let later runs decide this pair afresh."""
+    return _change_pair(request, pk, pair_pk, services.match_pair_unlock, "Unlocked {names}.")
 
 
 @program_admin_required
 @require_POST
 def pair_break(request, pk: int, pair_pk: int):
-    run = _run_or_404(pk)
-    pair = _pair_of_run_or_404(run, pair_pk)
-    names = f"{pair.user_a} ⇄ {pair.user_b}" if pair.user_a_id else ""
-    try:
-        services.match_pair_break(pair=pair, by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, f"Broke {names}: both are unmatched now, and later runs will not pair them again.")
-    return redirect(run)
+    """Program admins: unpair two people and never pair them again in this cohort."""
+    return _change_pair(
+        request,
+        pk,
+        pair_pk,
+        services.match_pair_break,
+        "Broke {names}: both are unmatched now, and later runs will not pair them again.",
+    )
 
 
 @program_admin_required

@@ -49,6 +49,10 @@ def test_the_key_ignores_capitals_and_spaces_like_the_matching_engine():
     assert department_key("Sales") != department_key("Sales Ops")
 
 
+def test_accounts_and_the_matching_engine_share_one_department_rule():
+    assert engine_department_key is department_key
+
+
 def test_the_most_used_spelling_wins_and_a_tie_goes_to_the_first_alphabetically():
     assert choose_spelling({"sales": 3, "Sales": 2}) == "sales"
     assert choose_spelling({"sales": 2, "SALES": 2, "Sales": 2}) == "SALES"

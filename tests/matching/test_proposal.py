@@ -321,10 +321,14 @@ def test_the_exclude_form_excludes_and_redirects(client_for, program_admin, run,
 def test_lock_break_buttons_work_and_refusals_come_back_as_messages(client_for, program_admin, run, people):
     client = client_for(program_admin)
     pair = pair_of(run, people["ana"])
-    assert client.post(reverse("matching:pair_lock", args=[run.pk, pair.pk])).status_code == 302
+    response = client.post(reverse("matching:pair_lock", args=[run.pk, pair.pk]), follow=True)
+    assert response.redirect_chain == [(run.get_absolute_url(), 302)]
+    assert "Locked Ana Costa ⇄ Ben Okafor: later runs keep this pair." in response.content.decode()
     response = client.post(reverse("matching:pair_lock", args=[run.pk, pair.pk]), follow=True)
     assert "This pair is already locked." in response.content.decode()
-    assert client.post(reverse("matching:pair_unlock", args=[run.pk, pair.pk])).status_code == 302
+    response = client.post(reverse("matching:pair_unlock", args=[run.pk, pair.pk]), follow=True)
+    assert response.redirect_chain == [(run.get_absolute_url(), 302)]
+    assert "Unlocked Ana Costa ⇄ Ben Okafor." in response.content.decode()
     response = client.post(reverse("matching:pair_break", args=[run.pk, pair.pk]), follow=True)
     assert "Broke Ana Costa ⇄ Ben Okafor" in response.content.decode()
     assert client.post(reverse("matching:pair_break", args=[run.pk, pair.pk])).status_code == 404  # it is gone
