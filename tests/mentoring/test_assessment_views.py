@@ -258,7 +258,8 @@ def test_a_survey_not_yet_open_says_when_it_opens_and_takes_no_answer(client_for
     survey = AssessmentFactory(cohort=pair.cohort, opens_on=TODAY + 3 * DAY, closes_on=TODAY + 9 * DAY)
     client = client_for(pair.member_a)
     assert "This survey opens on" in client.get(answer_url(survey)).text
-    client.post(answer_url(survey), ANSWERS)
+    response = client.post(answer_url(survey), ANSWERS, follow=True)
+    assert f"This survey opens on {survey.opens_on:%d %b %Y}." in response.text
     assert not AssessmentResponse.objects.exists()
 
 
