@@ -299,6 +299,26 @@ def test_the_home_card_on_the_closing_day_says_it_closes_today(client_for, pair)
     assert "it closes today" in client_for(pair.member_a).get(reverse("home")).text
 
 
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_open_surveys(
+    client_for, django_assert_num_queries, count
+):
+    me = UserFactory()
+    for index in range(count):
+        pair = PartnershipFactory(member_a=me, cohort=ActiveCohortFactory())
+        survey = AssessmentFactory(cohort=pair.cohort)
+        if index % 2:
+            AssessmentResponseFactory(assessment=survey, respondent=me)
+    client = client_for(me)
+    # session, user, profile, offered and wanted skills, open cohorts, the partnerships (with signature
+    # and goal-count annotations), one aggregate over their sessions, the enrollments and invitations
+    # the programs card lists, and the open surveys (with whether I answered each)
+    with django_assert_num_queries(11):
+        page = client.get(reverse("home")).text
+    assert page.count('data-testid="survey-card"') == count - count // 2
+    assert page.count('data-testid="survey-answered"') == count // 2
+
+
 def test_the_enrollment_page_lists_the_cohorts_surveys(client_for, survey, pair, django_assert_num_queries):
     enrollment = pair.cohort.enrollments.get(user=pair.member_a)
     client = client_for(pair.member_a)
