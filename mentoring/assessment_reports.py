@@ -126,7 +126,7 @@ def survey_results(
     }
     for survey in surveys:
         if survey.opens_on <= today:
-            results[survey.kind].asked += survey.eligible + survey.departed
+            results[survey.kind].asked += survey.asked
             results[survey.kind].answered += survey.answered
 
     # 2. The answers: one conditional count per NPS score and per statement and answer.

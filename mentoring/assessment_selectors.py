@@ -25,12 +25,13 @@ from mentoring.models import (
     AssessmentState,
     Cohort,
     Enrollment,
-    EnrollmentStatus,
     Partnership,
 )
+from mentoring.reports import PARTICIPANT_STATUSES
 
-# Enrollments whose people answer the surveys (when they have, or had, a partner in the cohort).
-ANSWERING_STATUSES = (EnrollmentStatus.APPROVED, EnrollmentStatus.ALUMNI)
+# Enrollments whose people answer the surveys (when they have, or had, a partner in the cohort): the
+# reports' participants.
+ANSWERING_STATUSES = PARTICIPANT_STATUSES
 
 
 def _enrolled(cohort, user) -> Exists:
@@ -47,11 +48,15 @@ def may_answer_q(cohort, user) -> Q:
     return Q(_enrolled(cohort, user)) & Q(_paired(cohort, user))
 
 
-def answering_enrollments(cohort_ids) -> QuerySet[Enrollment]:
-    """The enrollments of the people who may answer these cohorts' surveys."""
-    return Enrollment.objects.filter(cohort_id__in=cohort_ids, status__in=ANSWERING_STATUSES).filter(
+def _answering() -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(status__in=ANSWERING_STATUSES).filter(
         _paired(OuterRef("cohort_id"), OuterRef("user_id"))
     )
+
+
+def answering_enrollments(cohort_ids) -> QuerySet[Enrollment]:
+    """The enrollments of the people who may answer these cohorts' surveys."""
+    return _answering().filter(cohort_id__in=cohort_ids)
 
 
 def _count(queryset, group: str) -> Coalesce:
@@ -69,15 +74,12 @@ def with_response_counts(assessments: QuerySet[Assessment]) -> QuerySet[Assessme
     Asked: everyone who may answer now, plus anyone who answered and has since left (withdrawn), so the rate
     never passes 100 %. Answered: every response.
     """
-    eligible = Enrollment.objects.filter(cohort_id=OuterRef("cohort_id"), status__in=ANSWERING_STATUSES).filter(
-        _paired(OuterRef("cohort_id"), OuterRef("user_id"))
-    )
+    eligible = _answering().filter(cohort_id=OuterRef("cohort_id"))
     responses = AssessmentResponse.objects.filter(assessment_id=OuterRef("pk"))
     departed = responses.exclude(may_answer_q(OuterRef("assessment__cohort_id"), OuterRef("respondent_id")))
     return assessments.annotate(
-        eligible=_count(eligible, "cohort_id"),
+        asked=_count(eligible, "cohort_id") + _count(departed, "assessment_id"),
         answered=_count(responses, "assessment_id"),
-        departed=_count(departed, "assessment_id"),
     )
 
 
@@ -111,10 +113,6 @@ class SurveyRow:
     def is_open(self) -> bool:
         return self.state == AssessmentState.OPEN
 
-    @property
-    def is_closed(self) -> bool:
-        return self.state == AssessmentState.CLOSED
-
 
 def cohort_survey_rows(cohort: Cohort, *, today: datetime.date | None = None) -> list[SurveyRow]:
     """The mid-point and end surveys of a cohort, in that order. Queries: 1."""
@@ -133,7 +131,7 @@ def cohort_survey_rows(cohort: Cohort, *, today: datetime.date | None = None) ->
                 kind.label,
                 assessment,
                 assessment.state(today),
-                asked=assessment.eligible + assessment.departed,
+                asked=assessment.asked,
                 answered=assessment.answered,
             )
         )

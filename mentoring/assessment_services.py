@@ -147,7 +147,8 @@ def assessment_close_now(*, assessment: Assessment, today: datetime.date | None 
 # --- Answering --------------------------------------------------------------------------------------------
 
 
-def _refuse_unless_open(assessment: Assessment, today: datetime.date) -> None:
+def assessment_refuse_unless_open(assessment: Assessment, today: datetime.date | None = None) -> None:
+    """Answers are taken only while the survey is open; otherwise say when it opens or that it closed."""
     state = assessment.state(today)
     if state == AssessmentState.SCHEDULED:
         raise ValidationError(f"This survey opens on {assessment.opens_on:%d %b %Y}.", code="not_open")
@@ -177,7 +178,7 @@ def assessment_response_save(
         raise ValidationError(
             "Only the cohort's participants who have (or had) a partner answer its surveys.", code="not_participant"
         )
-    _refuse_unless_open(assessment, today)
+    assessment_refuse_unless_open(assessment, today)
     skills = {s.skill_id: s for s in selectors.skills_to_rate(respondent, assessment)}
     errors: dict[str, list[str]] = {}
     for skill_id in skills:

@@ -148,12 +148,10 @@ def assessment_answer(request, pk: int):
                 )
                 return redirect(assessment)
     elif request.method == "POST":
-        messages.error(
-            request,
-            f"This survey opens on {assessment.opens_on:%d %b %Y}."
-            if state == AssessmentState.SCHEDULED
-            else f"This survey closed on {assessment.closed_on:%d %b %Y}: answers can no longer change.",
-        )
+        try:
+            services.assessment_refuse_unless_open(assessment)
+        except ValidationError as error:
+            messages.error(request, refusal(error))
         return redirect(assessment)
     return render(
         request,

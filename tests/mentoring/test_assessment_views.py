@@ -258,7 +258,8 @@ def test_a_survey_not_yet_open_says_when_it_opens_and_takes_no_answer(client_for
     survey = AssessmentFactory(cohort=pair.cohort, opens_on=TODAY + 3 * DAY, closes_on=TODAY + 9 * DAY)
     client = client_for(pair.member_a)
     assert "This survey opens on" in client.get(answer_url(survey)).text
-    client.post(answer_url(survey), ANSWERS)
+    response = client.post(answer_url(survey), ANSWERS, follow=True)
+    assert f"This survey opens on {survey.opens_on:%d %b %Y}." in response.text
     assert not AssessmentResponse.objects.exists()
 
 
@@ -296,6 +297,26 @@ def test_the_home_page_says_nothing_to_others_or_about_closed_surveys(client_for
 def test_the_home_card_on_the_closing_day_says_it_closes_today(client_for, pair):
     AssessmentFactory(cohort=pair.cohort, closes_on=TODAY)
     assert "it closes today" in client_for(pair.member_a).get(reverse("home")).text
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_open_surveys(
+    client_for, django_assert_num_queries, count
+):
+    me = UserFactory()
+    for index in range(count):
+        pair = PartnershipFactory(member_a=me, cohort=ActiveCohortFactory())
+        survey = AssessmentFactory(cohort=pair.cohort)
+        if index % 2:
+            AssessmentResponseFactory(assessment=survey, respondent=me)
+    client = client_for(me)
+    # session, user, profile, offered and wanted skills, open cohorts, the partnerships (with signature
+    # and goal-count annotations), one aggregate over their sessions, the enrollments and invitations
+    # the programs card lists, and the open surveys (with whether I answered each)
+    with django_assert_num_queries(11):
+        page = client.get(reverse("home")).text
+    assert page.count('data-testid="survey-card"') == count - count // 2
+    assert page.count('data-testid="survey-answered"') == count // 2
 
 
 def test_the_enrollment_page_lists_the_cohorts_surveys(client_for, survey, pair, django_assert_num_queries):
