@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
-from mentoring.emails import queue_message
+from mentoring.notifications.emails import queue_message
 
 
 def email_domain_allowed(email: str) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.departments import clean_department, department_key
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
-from mentoring.models import AssessmentSkillRating
+from mentoring.surveys.models import AssessmentSkillRating
 
 
 @transaction.atomic

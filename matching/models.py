@@ -46,7 +46,7 @@ class MatchRunQuerySet(models.QuerySet):
 class MatchRun(models.Model):
     """One run of the engine for a cohort: its parameters, its progress, then the proposal an admin reviews."""
 
-    cohort = models.ForeignKey("mentoring.Cohort", on_delete=models.CASCADE, related_name="match_runs")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="match_runs")
     number = models.PositiveIntegerField(help_text="1, 2, 3 … within the cohort.")
     kind = models.CharField(max_length=16, choices=MatchRunKind.choices, default=MatchRunKind.FULL)
     status = models.CharField(max_length=16, choices=MatchRunStatus.choices, default=MatchRunStatus.QUEUED)
@@ -208,7 +208,7 @@ class PairRuleKind(models.TextChoices):
 class PairRule(models.Model):
     """A program admin's decision about two people in a cohort, kept by every later run of it."""
 
-    cohort = models.ForeignKey("mentoring.Cohort", on_delete=models.CASCADE, related_name="pair_rules")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="pair_rules")
     user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=PairRuleKind.choices)

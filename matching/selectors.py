@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.models import OfferedSkill, User, WantedSkill
 from matching.engine import Candidate, Rules
 from matching.models import MatchPair, MatchRun, MatchRunStatus, MatchUnmatched, PairRule, PairRuleKind
-from mentoring.models import Cohort, Enrollment, EnrollmentStatus, Partnership, PartnershipStatus
+from mentoring.partnerships.models import Partnership, PartnershipStatus
+from mentoring.programs.models import Cohort, Enrollment, EnrollmentStatus
 
 UNKNOWN_SENIORITY = 4  # a person without a seniority band counts as the middle band (no reverse-mentoring bonus)
 

@@ -13,8 +13,9 @@ from accounts.permissions import program_admin_required
 from matching import selectors, services
 from matching.forms import EndAndRematchForm, ExcludeForm, ManualPairForm
 from matching.models import MatchPair, MatchRun, MatchRunStatus, PairRule
-from mentoring.models import Cohort, CohortStatus, Partnership, PartnershipStatus
-from mentoring.web import add_service_errors, base_url, refusal
+from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.partnerships.models import Partnership, PartnershipStatus
+from mentoring.programs.models import Cohort, CohortStatus
 
 
 def _run_or_404(pk: int) -> MatchRun:

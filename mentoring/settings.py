@@ -57,10 +57,20 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.microsoft",
     "allauth.socialaccount.providers.google",
+    # Twoway, from the bottom of the dependency order up (make lint checks the order: see .importlinter).
+    "mentoring.core",
+    "mentoring.notifications",
     "accounts",
-    "mentoring",
-    "matching",
+    "mentoring.programs",
+    "mentoring.partnerships",
     "sessions_log",
+    "mentoring.surveys",
+    "matching",
+    "mentoring.home",
+    "mentoring.reports",
+    "mentoring.demo",
+    # Only the migration history of the models that moved out of the single `mentoring` app.
+    "mentoring.legacy",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentoring.context_processors.site",
+                "accounts.context_processors.site",
             ],
         },
     },
@@ -234,7 +244,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
-    "assessment-emails": {"task": "mentoring.tasks.send_assessment_emails", "schedule": 900.0},
+    "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
 }
 
 # --- Security (production) ----------------------------------------------------------

@@ -1,17 +1,21 @@
+"""Every app's pages, each under its own prefix."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from mentoring import views
+from mentoring.core.views import healthz
+from mentoring.home.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
-    path("programs/", include("mentoring.urls_programs")),
-    path("partnerships/", include("mentoring.urls_partnerships")),
+    path("programs/", include("mentoring.programs.urls")),
+    path("programs/", include("mentoring.surveys.urls")),
+    path("partnerships/", include("mentoring.partnerships.urls")),
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
-    path("reports/", include("mentoring.urls_reports")),
+    path("reports/", include("mentoring.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

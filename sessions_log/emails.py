@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sessions_log import calendar as ical
 from sessions_log.models import SessionEmail
-from sessions_log.services import user_zone
+from sessions_log.times import user_zone
 
 
 class CalendarEmail(EmailMultiAlternatives):
@@ -58,3 +58,18 @@ def build_session_message(email: SessionEmail, *, base_url: str) -> EmailMultiAl
         message.attach_alternative(ics.decode("utf-8"), "text/calendar")
         message.attach("invite.ics", ics, "application/ics")
     return message
+
+
+def session_email_send(*, email_id: int, base_url: str) -> bool:
+    """Send one recorded session e-mail, exactly once: claim the row first, give it back if sending fails."""
+    if not SessionEmail.objects.filter(pk=email_id, sent_at=None).update(sent_at=timezone.now()):
+        return False
+    email = SessionEmail.objects.select_related(
+        "recipient", "actor", "session__partnership__member_a", "session__partnership__member_b"
+    ).get(pk=email_id)
+    try:
+        build_session_message(email, base_url=base_url).send()
+    except Exception:
+        SessionEmail.objects.filter(pk=email_id).update(sent_at=None)
+        raise
+    return True

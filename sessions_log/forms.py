@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Skill, User
 from sessions_log.models import CheckIn, NoShow, NotHeldReason, Session, SessionStatus
-from sessions_log.services import local_to_utc, user_zone
+from sessions_log.times import local_to_utc, user_zone
 
 
 class SessionTimeForm(forms.Form):

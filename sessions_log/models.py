@@ -75,7 +75,7 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """One meeting of a partnership. It has two halves: in one A mentors B, in the other B mentors A."""
 
-    partnership = models.ForeignKey("mentoring.Partnership", on_delete=models.CASCADE, related_name="sessions")
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="sessions")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -284,7 +284,7 @@ class CheckInGoalProgress(models.Model):
     """Progress toward one of the author's goals, as reported in a check-in."""
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="goal_progress")
-    goal = models.ForeignKey("mentoring.Goal", on_delete=models.CASCADE, related_name="checkin_reports")
+    goal = models.ForeignKey("partnerships.Goal", on_delete=models.CASCADE, related_name="checkin_reports")
     progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
 
     class Meta:

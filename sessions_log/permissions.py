@@ -9,8 +9,8 @@ a partner chose to share.
 from django.http import Http404
 
 from accounts.models import User
-from mentoring.models import Partnership, PartnershipStatus
-from mentoring.permissions import can_view_partnership
+from mentoring.partnerships.models import Partnership, PartnershipStatus
+from mentoring.partnerships.permissions import can_view_partnership
 from sessions_log.models import Session, SessionHalf
 
 

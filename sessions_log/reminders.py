@@ -11,8 +11,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.emails import emails_are_muted
-from mentoring.models import MAX_REMINDER_LEAD_HOURS, PartnershipStatus
+from mentoring.notifications.emails import emails_are_muted
+from mentoring.partnerships.models import PartnershipStatus
+from mentoring.programs.models import MAX_REMINDER_LEAD_HOURS
 from sessions_log.models import EmailKind, Session, SessionEmail, SessionStatus
 
 

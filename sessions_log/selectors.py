@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Window
-from django.db.models.functions import DenseRank
+from django.db.models import Avg, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, DenseRank
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import OfferedSkill, Skill, User, WantedSkill
-from mentoring.models import Cadence, Cohort, Partnership, PartnershipStatus
+from mentoring.partnerships.models import AgreementSignature, GoalStatus, Partnership, PartnershipStatus
+from mentoring.programs.models import Cadence, Cohort
 from sessions_log.models import (
     BALANCE_MAX_SHARE,
     BALANCE_WINDOW_SESSIONS,
@@ -516,3 +517,73 @@ def cohort_session_overview(cohort: Cohort) -> CohortSessionOverview:
         usefulness_counts={score: counts.get(score, 0) for score in range(1, 6)},
         sessions_by_status={s.label: by_status.get(s.value, 0) for s in SessionStatus},
     )
+
+
+# --- The program team's summary of a cohort's pairs --------------------------------------------------
+
+
+class AgreementStatus:
+    NOT_WRITTEN = "Not written"
+    WAITING = "Waiting for a signature"
+    SIGNED = "Signed by both"
+
+
+@dataclass
+class PairSummary:
+    """What the program team may know about a pair: never the agreement's text, the outcomes or the goals."""
+
+    partnership: Partnership
+    agreement_status: str
+    goal_count: int
+    achieved_goal_count: int
+    balance: TeachingBalance
+
+    @property
+    def is_imbalanced(self) -> bool:
+        return self.balance.is_imbalanced
+
+
+def cohort_pair_summaries(cohort: Cohort) -> list[PairSummary]:
+    """Every pair of a cohort with its non-private state, active pairs first.
+
+    Queries: 3, whatever the number of pairs, goals and sessions: the partnerships with members and
+    annotations (both signed, goal counts), and the two teaching-balance queries.
+    """
+    signatures = AgreementSignature.objects.filter(
+        agreement__partnership=OuterRef("pk"), version=F("agreement__version")
+    )
+    partnerships = list(
+        Partnership.objects.filter(cohort=cohort)
+        .select_related("member_a", "member_b", "agreement")
+        .annotate(
+            current_signatures=Coalesce(
+                Subquery(
+                    signatures.values("agreement").annotate(n=Count("user", distinct=True)).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            goal_count=Count("goals", distinct=True),
+            achieved_goal_count=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED), distinct=True),
+        )
+        .order_by("status", "member_a__full_name", "pk")
+    )
+    balances = teaching_balances(partnerships)
+    summaries = []
+    for partnership in partnerships:
+        if getattr(partnership, "agreement", None) is None:
+            status = AgreementStatus.NOT_WRITTEN
+        elif partnership.current_signatures >= 2:
+            status = AgreementStatus.SIGNED
+        else:
+            status = AgreementStatus.WAITING
+        summaries.append(
+            PairSummary(
+                partnership=partnership,
+                agreement_status=status,
+                goal_count=partnership.goal_count,
+                achieved_goal_count=partnership.achieved_goal_count,
+                balance=balances[partnership.pk],
+            )
+        )
+    return summaries

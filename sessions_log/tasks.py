@@ -12,7 +12,7 @@ from celery import shared_task
 def send_session_email(*, email_id: int, base_url: str) -> bool:
     """Send one recorded session e-mail; a row already claimed (sent) is skipped, so it goes out once."""
     # Imported here: the services queue this task, so a top-level import would be circular.
-    from sessions_log.services import session_email_send
+    from sessions_log.emails import session_email_send
 
     return session_email_send(email_id=email_id, base_url=base_url)
 

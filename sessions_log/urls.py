@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/check-in/", views.checkin, name="checkin"),
     path("<int:pk>/calendar.ics", views.session_ics, name="session_ics"),
     path("cohorts/<int:cohort_id>/", views.cohort_overview, name="cohort_overview"),
+    path("cohorts/<int:cohort_id>/pairs/", views.cohort_pairs, name="cohort_pairs"),
 ]

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required, program_admin_required
-from mentoring.models import Cohort
-from mentoring.web import add_service_errors, base_url
+from mentoring.core.web import add_service_errors, base_url
+from mentoring.programs.models import Cohort
 from sessions_log import calendar as ical
 from sessions_log import permissions, selectors, services
 from sessions_log.forms import (
@@ -416,4 +416,15 @@ def cohort_overview(request, cohort_id: int):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     return render(
         request, "sessions_log/cohort_overview.html", {"cohort": cohort, "o": selectors.cohort_session_overview(cohort)}
+    )
+
+
+@program_admin_required
+def cohort_pairs(request, cohort_id: int):
+    """Program admins: a cohort's pairs with what the team may know (never agreement text, outcomes or goals)."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    return render(
+        request,
+        "sessions_log/cohort_pairs.html",
+        {"cohort": cohort, "program": cohort.program, "pairs": selectors.cohort_pair_summaries(cohort)},
     )

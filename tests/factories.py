@@ -89,7 +89,7 @@ class WantedSkillFactory(factory.django.DjangoModelFactory):
 
 class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "mentoring.Program"
+        model = "programs.Program"
 
     name = factory.Sequence(lambda n: f"Two-way mentoring {n}")
     purpose = "Colleagues teach each other what they know best."
@@ -100,7 +100,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     """An enrolling cohort whose enrollment window contains today."""
 
     class Meta:
-        model = "mentoring.Cohort"
+        model = "programs.Cohort"
 
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Cohort {n}")
@@ -114,7 +114,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "mentoring.Enrollment"
+        model = "programs.Enrollment"
 
     cohort = factory.SubFactory(CohortFactory)
     user = factory.SubFactory(UserFactory)
@@ -127,7 +127,7 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "mentoring.Invitation"
+        model = "programs.Invitation"
 
     cohort = factory.SubFactory(CohortFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@northwind.example")
@@ -166,7 +166,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     """
 
     class Meta:
-        model = "mentoring.Partnership"
+        model = "partnerships.Partnership"
         skip_postgeneration_save = True
 
     cohort = factory.SubFactory(ActiveCohortFactory)
@@ -188,7 +188,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     def enroll(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return
-        from mentoring.models import Enrollment
+        from mentoring.programs.models import Enrollment
 
         for member in obj.members:
             Enrollment.objects.get_or_create(
@@ -202,7 +202,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     """A complete agreement in version 1. `signed_by=[user, ...]` signs the current version for them."""
 
     class Meta:
-        model = "mentoring.Agreement"
+        model = "partnerships.Agreement"
         skip_postgeneration_save = True
 
     partnership = factory.SubFactory(PartnershipFactory)
@@ -218,14 +218,14 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def snapshot(obj, create, extracted, **kwargs):
         if create:
-            from mentoring.models import AgreementVersion
+            from mentoring.partnerships.models import AgreementVersion
 
             AgreementVersion.objects.create(agreement=obj, number=obj.version, snapshot=obj.snapshot())
 
     @factory.post_generation
     def signed_by(obj, create, extracted, **kwargs):
         if create and extracted:
-            from mentoring.models import AgreementSignature
+            from mentoring.partnerships.models import AgreementSignature
 
             for user in extracted:
                 AgreementSignature.objects.create(agreement=obj, user=user, version=obj.version)
@@ -235,7 +235,7 @@ class GoalFactory(factory.django.DjangoModelFactory):
     """An open goal owned by member A of its partnership unless `owner` is given."""
 
     class Meta:
-        model = "mentoring.Goal"
+        model = "partnerships.Goal"
 
     partnership = factory.SubFactory(PartnershipFactory)
     owner = factory.LazyAttribute(lambda o: o.partnership.member_a)
@@ -324,7 +324,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     """A mid-point survey of an active cohort, open since yesterday for two weeks."""
 
     class Meta:
-        model = "mentoring.Assessment"
+        model = "surveys.Assessment"
 
     cohort = factory.SubFactory(ActiveCohortFactory)
     kind = "midpoint"
@@ -336,7 +336,7 @@ class AssessmentResponseFactory(factory.django.DjangoModelFactory):
     """Answers to a survey (no skill ratings unless `ratings=[(skill, start, level), ...]`)."""
 
     class Meta:
-        model = "mentoring.AssessmentResponse"
+        model = "surveys.AssessmentResponse"
         skip_postgeneration_save = True
 
     assessment = factory.SubFactory(AssessmentFactory)
@@ -351,7 +351,7 @@ class AssessmentResponseFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def ratings(obj, create, extracted, **kwargs):
         if create and extracted:
-            from mentoring.models import AssessmentSkillRating
+            from mentoring.surveys.models import AssessmentSkillRating
 
             AssessmentSkillRating.objects.bulk_create(
                 [AssessmentSkillRating(response=obj, skill=s, start_level=a, level=b) for s, a, b in extracted]

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from matching import selectors, services, tasks
 from matching.models import MatchRun
-from mentoring.models import Cohort
+from matching.services import runs
+from mentoring.programs.models import Cohort
 from tests.browser.helpers import sign_in, sign_out
 from tests.factories import ProgramAdminFactory
 from tests.matching.cohort_helpers import add_person, matching_cohort
@@ -85,8 +86,8 @@ def test_admin_runs_adjusts_reruns_and_publishes_and_a_partner_reads_why(
     axe_check()
 
     # Re-run as a large cohort would: queued for a worker, with a progress bar that follows it.
-    monkeypatch.setattr(services, "INLINE_MAX_PEOPLE", 0)
-    monkeypatch.setattr(services, "_launch", lambda run: None)  # the "worker" below picks it up
+    monkeypatch.setattr(runs, "INLINE_MAX_PEOPLE", 0)
+    monkeypatch.setattr(runs, "launch", lambda run: None)  # the "worker" below picks it up
     page.get_by_role("button", name="Re-run, keeping locks and exclusions").click()
     expect(page.get_by_role("heading", name="Run #2")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Progress of run #2")).to_be_visible()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Skill
-from mentoring.models import Agreement
+from mentoring.partnerships.models import Agreement
 from sessions_log.models import CheckIn, Session
 from tests.browser.helpers import go_home, sign_in
 from tests.factories import (

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import EmployeeImport, User
-from mentoring.models import Cohort, Enrollment
+from mentoring.programs.models import Cohort, Enrollment
 from tests.browser.helpers import sign_in, sign_out
 from tests.factories import ProgramAdminFactory, SkillProfileFactory, UserFactory
 

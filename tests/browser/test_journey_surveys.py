@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Skill
-from mentoring.models import AssessmentResponse
+from mentoring.surveys.models import AssessmentResponse
 from tests.browser.helpers import go_home, sign_in
 from tests.factories import (
     ActiveCohortFactory,

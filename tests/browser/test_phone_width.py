@@ -8,9 +8,10 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from matching.models import MatchRun
-from mentoring.demo import DEMO_PASSWORD, load_demo
-from mentoring.emails import emails_muted
-from mentoring.models import Cohort, Partnership
+from mentoring.demo.loader import DEMO_PASSWORD, load_demo
+from mentoring.notifications.emails import emails_muted
+from mentoring.partnerships.models import Partnership
+from mentoring.programs.models import Cohort
 from sessions_log.models import Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +66,7 @@ def test_key_pages_fit_a_phone_screen(live_server, browser, shots, axe_check):
             ("/programs/manage/", None),
             (f"/programs/manage/{pilot.program_id}/", None),
             (f"/programs/manage/cohorts/{pilot.pk}/", ANY_TABLE),
-            (f"/partnerships/cohorts/{pilot.pk}/", None),
+            (f"/sessions/cohorts/{pilot.pk}/pairs/", None),
             (f"/matching/cohorts/{pilot.pk}/", None),
             (f"/matching/runs/{run.pk}/", "#supply .table-responsive"),  # a numbers table stays a table
             ("/me/manage/people/", None),

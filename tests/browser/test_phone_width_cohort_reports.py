@@ -6,9 +6,9 @@ row below the md breakpoint instead of scrolling inside their box.
 
 import pytest
 
-from mentoring.demo import load_demo
-from mentoring.emails import emails_muted
-from mentoring.models import Cohort
+from mentoring.demo.loader import load_demo
+from mentoring.notifications.emails import emails_muted
+from mentoring.programs.models import Cohort
 from tests.browser.test_phone_width import OVERFLOW, PHONE, _sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
 from matching import services
 from matching.models import MatchRun
-from mentoring.models import Cohort, Enrollment
+from mentoring.programs.models import Cohort, Enrollment
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from matching import services
 from matching.models import MatchRun, PairRule
-from mentoring.models import Partnership
+from mentoring.partnerships.models import Partnership
 from tests.factories import PartnershipFactory
 from tests.matching.cohort_helpers import four_people, matching_cohort
 

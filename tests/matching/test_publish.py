@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from matching import selectors, services, tasks
 from matching.models import MatchRun, PairRule
-from mentoring.models import Cohort, Partnership
+from matching.services import publishing
+from mentoring.partnerships.models import Partnership
+from mentoring.programs.models import Cohort
 from tests.conftest import wait_for
 from tests.matching.cohort_helpers import add_person, publish_now
 
@@ -185,13 +187,13 @@ def test_the_task_writes_its_count_as_it_goes_and_clears_it_when_done(run, progr
     request(run, program_admin)
     key = selectors.publish_progress_key(run.pk)
     seen = []
-    original = services._notify
+    original = publishing._notify
 
     def spy(partnership, base_url):
         seen.append(cache.get(key))
         original(partnership, base_url)
 
-    monkeypatch.setattr(services, "_notify", spy)
+    monkeypatch.setattr(publishing, "_notify", spy)
     assert tasks.publish_run.delay(run.pk, "https://twoway.example/").get() == "published"
     assert seen == [{"done": 0, "total": 2}, {"done": 1, "total": 2}]
     assert cache.get(key) is None
@@ -263,13 +265,13 @@ def test_a_second_publish_while_publishing_is_refused_and_queues_nothing(
 def test_a_run_claimed_between_the_checks_and_the_claim_is_refused(
     run, program_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
-    original = services._check_publishable
+    original = publishing._check_publishable
 
     def another_tab_claims_meanwhile(run, cohort):
         original(run, cohort)
         MatchRun.objects.filter(pk=run.pk).update(status="publishing")
 
-    monkeypatch.setattr(services, "_check_publishable", another_tab_claims_meanwhile)
+    monkeypatch.setattr(publishing, "_check_publishable", another_tab_claims_meanwhile)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError, match="already being"):
         services.match_run_publish_start(run=run, published_by=program_admin)
     assert callbacks == [] and not Partnership.objects.exists()
@@ -340,7 +342,7 @@ def test_the_change_buttons_of_a_run_being_published_answer_with_a_message(clien
 def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
     client_for, run, cohort, program_admin, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    original, calls = services._notify, []
+    original, calls = publishing._notify, []
 
     def fails_on_the_second_pair(partnership, base_url):
         calls.append(partnership.pk)
@@ -348,7 +350,7 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
             raise KeyError("template")
         original(partnership, base_url)
 
-    monkeypatch.setattr(services, "_notify", fails_on_the_second_pair)
+    monkeypatch.setattr(publishing, "_notify", fails_on_the_second_pair)
     request(run, program_admin)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(KeyError):
         tasks.publish_run.delay(run.pk)  # a bug is not retried; eager Celery raises it here
@@ -367,7 +369,7 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
     assert "Publishing failed: nothing was published and nobody was told.</strong> Unexpected error (KeyError)" in page
     assert "Publish…" in page and "Pair them" in page  # editable again
 
-    monkeypatch.setattr(services, "_notify", original)
+    monkeypatch.setattr(publishing, "_notify", original)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:run_publish", args=[run.pk]))
     run.refresh_from_db()
@@ -378,7 +380,7 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
 def test_the_task_retries_a_temporary_database_error_and_then_publishes(run, program_admin, monkeypatch):
     monkeypatch.setattr(tasks, "RETRY_DELAYS", (0, 0, 0))
     request(run, program_admin)
-    original, calls = services._publish, []
+    original, calls = publishing._publish, []
 
     def flaky(run, cohort, *, base_url):
         calls.append(run.status)
@@ -386,7 +388,7 @@ def test_the_task_retries_a_temporary_database_error_and_then_publishes(run, pro
             raise OperationalError("server closed the connection unexpectedly")
         return original(run, cohort, base_url=base_url)
 
-    monkeypatch.setattr(services, "_publish", flaky)
+    monkeypatch.setattr(publishing, "_publish", flaky)
     result = tasks.publish_run.apply(args=[run.pk], throw=False)
     assert calls == ["published", "published"]  # claimed, rolled back, claimed again by the retry
     assert result.get() == "published" and Partnership.objects.count() == 2
@@ -398,7 +400,7 @@ def test_the_task_gives_up_after_its_retries_and_returns_the_proposal(run, progr
     def down(run, cohort, *, base_url):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(services, "_publish", down)
+    monkeypatch.setattr(publishing, "_publish", down)
     result = tasks.publish_run.apply(args=[run.pk], retries=len(tasks.RETRY_DELAYS), throw=False)  # the last try
     run.refresh_from_db()
     assert isinstance(result.result, OperationalError)

@@ -13,7 +13,8 @@ from accounts.importing import employee_import_run
 from accounts.models import User
 from matching import selectors, services, tasks
 from matching.models import MatchPair, MatchRun, MatchUnmatched, PairRule
-from mentoring.models import Cohort
+from matching.services import runs
+from mentoring.programs.models import Cohort
 from tests.accounts.import_helpers import make_csv
 from tests.accounts.import_helpers import person as import_person
 from tests.conftest import wait_for
@@ -209,7 +210,7 @@ def test_bad_profile_data_fails_the_run_with_a_message_naming_the_person(program
 def test_a_large_cohort_is_queued_on_commit_and_the_task_runs_it(
     program_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_MAX_PEOPLE", 3)
+    monkeypatch.setattr(runs, "INLINE_MAX_PEOPLE", 3)
     cohort = matching_cohort()
     four_people(cohort)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -226,13 +227,13 @@ def test_the_task_reports_progress_through_the_stages(program_admin, monkeypatch
     four_people(cohort)
     run = services.match_run_create(cohort=cohort, started_by=program_admin)
     seen = []
-    original = services._progress
+    original = runs._progress
 
     def spy(run_id, percent, stage):
         seen.append((percent, stage))
         original(run_id, percent, stage)
 
-    monkeypatch.setattr(services, "_progress", spy)
+    monkeypatch.setattr(runs, "_progress", spy)
     tasks.run_match.delay(run.pk)
     percents = [p for p, _ in seen]
     assert percents == sorted(percents) and percents[0] >= 25 and percents[-1] == 85
@@ -244,7 +245,7 @@ def test_the_task_retries_a_temporary_database_error_and_then_finishes(program_a
     cohort = matching_cohort()
     four_people(cohort)
     run = services.match_run_create(cohort=cohort, started_by=program_admin)
-    original = services._execute
+    original = runs._execute
     calls = []
 
     def flaky(run):
@@ -253,7 +254,7 @@ def test_the_task_retries_a_temporary_database_error_and_then_finishes(program_a
             raise OperationalError("server closed the connection unexpectedly")
         return original(run)
 
-    monkeypatch.setattr(services, "_execute", flaky)
+    monkeypatch.setattr(runs, "_execute", flaky)
     # Eagerly, Celery applies the retry at once when exceptions are not re-raised to the caller.
     result = tasks.run_match.apply(args=[run.pk], throw=False)
     run.refresh_from_db()
@@ -272,7 +273,7 @@ def test_the_task_gives_up_after_its_retries_and_fails_the_run(program_admin, mo
         calls.append(1)
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(services, "_execute", down)
+    monkeypatch.setattr(runs, "_execute", down)
     result = tasks.run_match.apply(args=[run.pk], retries=len(tasks.RETRY_DELAYS), throw=False)  # the last attempt
     run.refresh_from_db()
     assert isinstance(result.result, OperationalError)
@@ -289,7 +290,7 @@ def test_the_task_does_not_retry_a_bug(program_admin, monkeypatch):
         calls.append(1)
         raise KeyError("oops")
 
-    monkeypatch.setattr(services, "_execute", broken)
+    monkeypatch.setattr(runs, "_execute", broken)
     with pytest.raises(KeyError):
         tasks.run_match.delay(run.pk)
     run.refresh_from_db()
@@ -343,7 +344,7 @@ def test_a_run_is_numbered_within_its_cohort(program_admin):
 @pytest.mark.django_db(transaction=True)
 def test_a_large_run_goes_through_the_celery_worker_and_the_page_follows_it(client, celery_worker, monkeypatch):
     """With REDIS_URL set the task goes through Redis to a real worker; without it, Celery runs it eagerly."""
-    monkeypatch.setattr(services, "INLINE_MAX_PEOPLE", 3)
+    monkeypatch.setattr(runs, "INLINE_MAX_PEOPLE", 3)
     admin = ProgramAdminFactory()
     cohort = matching_cohort()
     four_people(cohort)

@@ -9,7 +9,8 @@ from django.db import connection
 
 from matching import services, tasks
 from matching.models import MatchRun
-from mentoring.models import Partnership
+from matching.services import publishing, runs
+from mentoring.partnerships.models import Partnership
 from tests.conftest import run_together
 from tests.factories import ProgramAdminFactory
 from tests.matching.cohort_helpers import four_people, matching_cohort
@@ -24,8 +25,8 @@ def _postgres_only():
 
 
 def test_simultaneous_starts_make_one_run_at_a_time(monkeypatch):
-    monkeypatch.setattr(services, "INLINE_MAX_PEOPLE", 0)  # a queued run ...
-    monkeypatch.setattr(services, "_launch", lambda run: None)  # ... that no worker picks up meanwhile
+    monkeypatch.setattr(runs, "INLINE_MAX_PEOPLE", 0)  # a queued run ...
+    monkeypatch.setattr(runs, "launch", lambda run: None)  # ... that no worker picks up meanwhile
     admin = ProgramAdminFactory()
     cohort = matching_cohort()
     four_people(cohort)
@@ -66,14 +67,14 @@ def test_while_a_task_publishes_clicks_are_refused_at_once_not_after_its_locks(m
     run = services.match_run_start(cohort=cohort, started_by=admin)
     services.match_run_publish_request(run=run, published_by=admin)
     inside, release = threading.Event(), threading.Event()
-    original = services._notify
+    original = publishing._notify
 
     def slow(partnership, base_url):
         inside.set()
         release.wait(timeout=30)
         original(partnership, base_url)
 
-    monkeypatch.setattr(services, "_notify", slow)
+    monkeypatch.setattr(publishing, "_notify", slow)
 
     def worker():
         try:

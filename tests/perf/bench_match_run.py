@@ -14,7 +14,8 @@ from django.db import connection
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
 from matching import services
 from matching.models import MatchRun
-from mentoring.models import Enrollment, Partnership
+from mentoring.partnerships.models import Partnership
+from mentoring.programs.models import Enrollment
 from tests.factories import CohortFactory, ProgramAdminFactory
 from tests.matching.synthetic import make_cohort
 

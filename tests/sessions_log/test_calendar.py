@@ -7,9 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from sessions_log import services
 from sessions_log.calendar import CANCEL, PUBLISH, REQUEST, session_calendar
+from sessions_log.emails import session_email_send
 from sessions_log.models import SessionEmail
+from sessions_log.services import session_accept, session_cancel, session_propose, session_reschedule
 from tests.conftest import wait_for
 from tests.factories import PartnershipFactory, SessionFactory
 from tests.sessions_log.conftest import BASE_URL, in_days
@@ -93,7 +94,7 @@ def test_invitation_update_and_cancellation_mails_carry_one_event_with_rising_se
     pair, ana, ben, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        session = services.session_propose(
+        session = session_propose(
             partnership=pair, proposed_by=ana, start=in_days(2), location="https://meet.example/abc", base_url=BASE_URL
         )
     assert [m.to for m in mail.outbox] == [[ben.email]]
@@ -103,11 +104,11 @@ def test_invitation_update_and_cancellation_mails_carry_one_event_with_rising_se
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_accept(session=session, by=ben, base_url=BASE_URL)
+        session_accept(session=session, by=ben, base_url=BASE_URL)
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_reschedule(session=session, by=ana, start=in_days(4), reason="Travel", base_url=BASE_URL)
+        session_reschedule(session=session, by=ana, start=in_days(4), reason="Travel", base_url=BASE_URL)
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_cancel(session=session, by=ben, reason="Sick", base_url=BASE_URL)
+        session_cancel(session=session, by=ben, reason="Sick", base_url=BASE_URL)
 
     to_ana = [m for m in mail.outbox if m.to == [ana.email]]
     assert len(to_ana) == 3
@@ -134,10 +135,8 @@ def test_mail_shows_times_in_the_recipients_own_time_zone(pair, ana, ben, django
     ben.save()
     start = datetime.datetime(2030, 1, 15, 15, 0, tzinfo=datetime.UTC)  # 10:00 in New York, 15:00 in Lisbon
     with django_capture_on_commit_callbacks(execute=True):
-        session = services.session_propose(
-            partnership=pair, proposed_by=ana, start=start, location="Room 1", base_url=BASE_URL
-        )
-        services.session_accept(session=session, by=ben, base_url=BASE_URL)
+        session = session_propose(partnership=pair, proposed_by=ana, start=start, location="Room 1", base_url=BASE_URL)
+        session_accept(session=session, by=ben, base_url=BASE_URL)
     to_ben = [m for m in mail.outbox if m.to == [ben.email]]
     to_ana = [m for m in mail.outbox if m.to == [ana.email]]
     assert "10:00" in to_ben[0].body and "America/New_York" in to_ben[0].body
@@ -149,8 +148,8 @@ def test_a_session_email_goes_out_once_even_if_the_task_runs_twice(pair, ana, be
     email = SessionEmail.objects.create(
         session=session, recipient=ben, actor=ana, kind="invitation", sequence=1, calendar_method="REQUEST"
     )
-    assert services.session_email_send(email_id=email.pk, base_url=BASE_URL) is True
-    assert services.session_email_send(email_id=email.pk, base_url=BASE_URL) is False
+    assert session_email_send(email_id=email.pk, base_url=BASE_URL) is True
+    assert session_email_send(email_id=email.pk, base_url=BASE_URL) is False
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.sent_at is not None
@@ -165,7 +164,7 @@ def test_a_failed_send_gives_the_email_back_for_a_retry(pair, ana, ben, monkeypa
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
     with pytest.raises(ConnectionError):
-        services.session_email_send(email_id=email.pk, base_url=BASE_URL)
+        session_email_send(email_id=email.pk, base_url=BASE_URL)
     email.refresh_from_db()
     assert email.sent_at is None
 

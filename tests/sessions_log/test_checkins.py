@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_log import services
 from sessions_log.models import CheckIn, CheckInGoalProgress
+from sessions_log.services import checkin_submit, checkin_update, session_log
 from tests.factories import CheckInFactory, GoalFactory, SessionFactory, UserFactory
 from tests.sessions_log.conftest import in_days
 
@@ -37,7 +37,7 @@ def form_data(**changes):
 
 
 def test_partner_fills_in_a_check_in(held, ana):
-    checkin = services.checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin = checkin_submit(session=held, author=ana, data=ANSWERS)
     assert (checkin.usefulness, checkin.learned, checkin.author) == (5, "Pivot tables at last", ana)
 
 
@@ -45,63 +45,63 @@ def test_check_in_for_a_session_not_held_is_refused(pair, ana):
     for status, start in (("accepted", in_days(2)), ("not_held", in_days(-2)), ("cancelled", in_days(-2))):
         session = SessionFactory(partnership=pair, status=status, start=start)
         with pytest.raises(ValidationError, match="log this session as held first"):
-            services.checkin_submit(session=session, author=ana, data=ANSWERS)
+            checkin_submit(session=session, author=ana, data=ANSWERS)
     assert not CheckIn.objects.exists()
 
 
 def test_check_in_for_someone_elses_session_is_refused(held, other_pair):
     with pytest.raises(ValidationError, match="not yours"):
-        services.checkin_submit(session=held, author=other_pair.member_a, data=ANSWERS)
+        checkin_submit(session=held, author=other_pair.member_a, data=ANSWERS)
     assert not CheckIn.objects.exists()
 
 
 def test_a_second_check_in_for_the_same_session_is_refused(held, ana):
-    services.checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin_submit(session=held, author=ana, data=ANSWERS)
     with pytest.raises(ValidationError, match="already filled in"):
-        services.checkin_submit(session=held, author=ana, data={**ANSWERS, "usefulness": 1})
+        checkin_submit(session=held, author=ana, data={**ANSWERS, "usefulness": 1})
     assert CheckIn.objects.get().usefulness == 5
 
 
 def test_each_partner_fills_their_own(held, ana, ben):
-    services.checkin_submit(session=held, author=ana, data=ANSWERS)
-    services.checkin_submit(session=held, author=ben, data=ANSWERS)
+    checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin_submit(session=held, author=ben, data=ANSWERS)
     assert CheckIn.objects.count() == 2
 
 
 def test_rating_outside_1_to_5_is_refused(held, ana):
     with pytest.raises(ValidationError):
-        services.checkin_submit(session=held, author=ana, data={**ANSWERS, "usefulness": 6})
+        checkin_submit(session=held, author=ana, data={**ANSWERS, "usefulness": 6})
     assert not CheckIn.objects.exists()
 
 
 def test_check_ins_close_thirty_days_after_the_session(pair, ana):
     old = SessionFactory(partnership=pair, status="held", start=timezone.now() - datetime.timedelta(days=31))
     with pytest.raises(ValidationError, match="30 days"):
-        services.checkin_submit(session=old, author=ana, data=ANSWERS)
+        checkin_submit(session=old, author=ana, data=ANSWERS)
 
 
 def test_check_in_is_editable_for_seven_days_then_locked(held, ana):
-    checkin = services.checkin_submit(session=held, author=ana, data=ANSWERS)
-    services.checkin_update(checkin=checkin, by=ana, data={**ANSWERS, "usefulness": 3})
+    checkin = checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin_update(checkin=checkin, by=ana, data={**ANSWERS, "usefulness": 3})
     checkin.refresh_from_db()
     assert checkin.usefulness == 3
     CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
     with pytest.raises(ValidationError, match="no longer be changed"):
-        services.checkin_update(checkin=checkin, by=ana, data={**ANSWERS, "usefulness": 1})
+        checkin_update(checkin=checkin, by=ana, data={**ANSWERS, "usefulness": 1})
     checkin.refresh_from_db()
     assert checkin.usefulness == 3
 
 
 def test_only_the_author_edits(held, ana, ben):
-    checkin = services.checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin = checkin_submit(session=held, author=ana, data=ANSWERS)
     with pytest.raises(ValidationError):
-        services.checkin_update(checkin=checkin, by=ben, data={**ANSWERS, "usefulness": 1})
+        checkin_update(checkin=checkin, by=ben, data={**ANSWERS, "usefulness": 1})
 
 
 def test_a_held_session_with_check_ins_cannot_be_relogged_as_not_held(held, ana):
-    services.checkin_submit(session=held, author=ana, data=ANSWERS)
+    checkin_submit(session=held, author=ana, data=ANSWERS)
     with pytest.raises(ValidationError, match="stays logged as held"):
-        services.session_log(session=held, by=ana, held=False, not_held_reason="other")
+        session_log(session=held, by=ana, held=False, not_held_reason="other")
     held.refresh_from_db()
     assert held.status == "held"
 
@@ -111,7 +111,7 @@ def test_a_held_session_with_check_ins_cannot_be_relogged_as_not_held(held, ana)
 
 def test_check_in_moves_the_authors_goals(held, pair, ana):
     goal = GoalFactory(partnership=pair, owner=ana, progress=20)
-    services.checkin_submit(session=held, author=ana, data=ANSWERS, goal_progress={goal.pk: 60})
+    checkin_submit(session=held, author=ana, data=ANSWERS, goal_progress={goal.pk: 60})
     goal.refresh_from_db()
     assert goal.progress == 60
     assert CheckInGoalProgress.objects.get().progress == 60
@@ -120,7 +120,7 @@ def test_check_in_moves_the_authors_goals(held, pair, ana):
 def test_check_in_cannot_move_the_partners_goals(held, pair, ana, ben):
     goal = GoalFactory(partnership=pair, owner=ben, progress=20)
     with pytest.raises(ValidationError, match="your own open goals"):
-        services.checkin_submit(session=held, author=ana, data=ANSWERS, goal_progress={goal.pk: 90})
+        checkin_submit(session=held, author=ana, data=ANSWERS, goal_progress={goal.pk: 90})
     goal.refresh_from_db()
     assert goal.progress == 20
     assert not CheckIn.objects.exists()

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from sessions_log import services
 from sessions_log.models import Session
+from sessions_log.services import session_propose
 from tests.conftest import run_together
 from tests.factories import PartnershipFactory, UserFactory
 from tests.sessions_log.conftest import BASE_URL, in_days
@@ -23,7 +23,7 @@ def test_simultaneous_overlapping_proposals_for_one_person_leave_one_session():
     pairs = [PartnershipFactory(member_a=ana, member_b=UserFactory()) for _ in range(4)]
 
     def propose(pair):
-        return lambda: services.session_propose(
+        return lambda: session_propose(
             partnership=pair, proposed_by=pair.member_b, start=in_days(3), location="Room", base_url=BASE_URL
         )
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_log import selectors, services
+from sessions_log import selectors
+from sessions_log.services import session_log
 from tests.factories import PartnershipFactory, SessionFactory, UserFactory
 from tests.sessions_log.conftest import in_days
 
@@ -25,14 +26,14 @@ def halves(session):
 
 
 def test_log_as_held_defaults_to_equal_halves(due, ben):
-    services.session_log(session=due, by=ben, held=True)
+    session_log(session=due, by=ben, held=True)
     due.refresh_from_db()
     assert due.status == "held" and due.logged_by == ben
     assert halves(due) == [30, 30]
 
 
 def test_log_with_actual_minutes(due, ana):
-    services.session_log(session=due, by=ana, held=True, minutes=[45, 25])
+    session_log(session=due, by=ana, held=True, minutes=[45, 25])
     assert halves(due) == [45, 25]
 
 
@@ -46,7 +47,7 @@ def test_log_with_actual_minutes(due, ana):
 )
 def test_minutes_that_do_not_add_up_are_refused_and_nothing_is_written(due, ana, minutes, message):
     with pytest.raises(ValidationError, match=message):
-        services.session_log(session=due, by=ana, held=True, minutes=minutes)
+        session_log(session=due, by=ana, held=True, minutes=minutes)
     due.refresh_from_db()
     assert due.status == "accepted" and due.sequence == 0
     assert halves(due) == [None, None]
@@ -55,7 +56,7 @@ def test_minutes_that_do_not_add_up_are_refused_and_nothing_is_written(due, ana,
 def test_a_session_cannot_be_logged_before_it_starts(pair, ana):
     session = SessionFactory(partnership=pair, start=in_days(2))
     with pytest.raises(ValidationError, match="once it has started"):
-        services.session_log(session=session, by=ana, held=True)
+        session_log(session=session, by=ana, held=True)
     session.refresh_from_db()
     assert session.status == "accepted"
 
@@ -63,11 +64,11 @@ def test_a_session_cannot_be_logged_before_it_starts(pair, ana):
 def test_a_cancelled_session_cannot_be_logged(pair, ana):
     session = SessionFactory(partnership=pair, start=in_days(-1), status="cancelled")
     with pytest.raises(ValidationError, match="nothing to log"):
-        services.session_log(session=session, by=ana, held=True)
+        session_log(session=session, by=ana, held=True)
 
 
 def test_not_held_with_a_no_show(due, ana, ben):
-    services.session_log(session=due, by=ana, held=False, not_held_reason="no_show", no_show="b")
+    session_log(session=due, by=ana, held=False, not_held_reason="no_show", no_show="b")
     due.refresh_from_db()
     assert (due.status, due.not_held_reason, due.no_show) == ("not_held", "no_show", "b")
     assert due.no_show_people() == [ben]
@@ -76,16 +77,16 @@ def test_not_held_with_a_no_show(due, ana, ben):
 
 def test_not_held_needs_a_reason_and_for_no_show_a_person(due, ana):
     with pytest.raises(ValidationError):
-        services.session_log(session=due, by=ana, held=False)
+        session_log(session=due, by=ana, held=False)
     with pytest.raises(ValidationError):
-        services.session_log(session=due, by=ana, held=False, not_held_reason="no_show")
+        session_log(session=due, by=ana, held=False, not_held_reason="no_show")
     due.refresh_from_db()
     assert due.status == "accepted"
 
 
 def test_outsider_cannot_log(due):
     with pytest.raises(ValidationError):
-        services.session_log(session=due, by=UserFactory(), held=True)
+        session_log(session=due, by=UserFactory(), held=True)
     due.refresh_from_db()
     assert due.status == "accepted"
 

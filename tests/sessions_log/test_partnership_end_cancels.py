@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring import services as program_services
-from mentoring.models import Enrollment
-from mentoring.partnership_services import partnership_end
+from mentoring.partnerships.services import partnership_end
+from mentoring.programs import services as program_services
+from mentoring.programs.models import Enrollment
 from sessions_log.models import Session
 from tests.factories import SessionFactory
 from tests.sessions_log.conftest import BASE_URL, in_days

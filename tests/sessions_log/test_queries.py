@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import Partnership
+from mentoring.partnerships.models import Partnership
 from sessions_log import selectors
 from sessions_log.models import CheckIn, Session, SessionHalf
 from tests.factories import PartnershipFactory, UserFactory

@@ -6,8 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sessions_log import services
 from sessions_log.models import Session, SessionEmail, SessionHalf
+from sessions_log.services import (
+    session_accept,
+    session_cancel,
+    session_decline,
+    session_propose,
+    session_propose_other_time,
+    session_reschedule,
+)
 from tests.factories import PartnershipFactory, SessionFactory, UserFactory
 from tests.sessions_log.conftest import BASE_URL, in_days
 
@@ -15,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def propose(pair, by, start, **kwargs):
-    return services.session_propose(
+    return session_propose(
         partnership=pair, proposed_by=by, start=start, location="Room 4.12", base_url=BASE_URL, **kwargs
     )
 
@@ -35,7 +42,7 @@ def test_first_mentor_alternates_from_session_to_session(pair, ana, ben):
 
 def test_a_cancelled_session_does_not_count_for_the_alternation(pair, ana, ben):
     first = propose(pair, ana, in_days(2))
-    services.session_cancel(session=first, by=ana, reason="Sick", base_url=BASE_URL)
+    session_cancel(session=first, by=ana, reason="Sick", base_url=BASE_URL)
     assert propose(pair, ana, in_days(4)).halves.get(order=1).mentor == ana
 
 
@@ -75,9 +82,9 @@ def test_back_to_back_sessions_do_not_overlap(pair, ana):
 
 def test_cancelled_and_declined_sessions_free_their_time(pair, ana, ben):
     cancelled = propose(pair, ana, in_days(2))
-    services.session_cancel(session=cancelled, by=ana, reason="Clash", base_url=BASE_URL)
+    session_cancel(session=cancelled, by=ana, reason="Clash", base_url=BASE_URL)
     declined = propose(pair, ana, in_days(2))
-    services.session_decline(session=declined, by=ben, reason="Away", base_url=BASE_URL)
+    session_decline(session=declined, by=ben, reason="Away", base_url=BASE_URL)
     assert propose(pair, ana, in_days(2)).status == "proposed"
 
 
@@ -98,7 +105,7 @@ def test_outsider_cannot_propose(pair):
 def test_partner_accepts_and_both_get_an_invitation(pair, ana, ben):
     session = propose(pair, ana, in_days(2))
     before = session.sequence
-    session = services.session_accept(session=session, by=ben, base_url=BASE_URL)
+    session = session_accept(session=session, by=ben, base_url=BASE_URL)
     assert session.status == "accepted"
     assert session.sequence > before
     invitations = SessionEmail.objects.filter(session=session, kind="invitation")
@@ -109,7 +116,7 @@ def test_partner_accepts_and_both_get_an_invitation(pair, ana, ben):
 def test_proposer_cannot_accept_their_own_proposal(pair, ana):
     session = propose(pair, ana, in_days(2))
     with pytest.raises(ValidationError, match="You proposed this time"):
-        services.session_accept(session=session, by=ana, base_url=BASE_URL)
+        session_accept(session=session, by=ana, base_url=BASE_URL)
     session.refresh_from_db()
     assert session.status == "proposed"
 
@@ -117,10 +124,10 @@ def test_proposer_cannot_accept_their_own_proposal(pair, ana):
 def test_decline_needs_a_reason(pair, ana, ben):
     session = propose(pair, ana, in_days(2))
     with pytest.raises(ValidationError, match="reason"):
-        services.session_decline(session=session, by=ben, reason="  ", base_url=BASE_URL)
+        session_decline(session=session, by=ben, reason="  ", base_url=BASE_URL)
     session.refresh_from_db()
     assert session.status == "proposed"
-    services.session_decline(session=session, by=ben, reason="On holiday", base_url=BASE_URL)
+    session_decline(session=session, by=ben, reason="On holiday", base_url=BASE_URL)
     session.refresh_from_db()
     assert (session.status, session.decline_reason) == ("declined", "On holiday")
     assert SessionEmail.objects.get(session=session, kind="declined").recipient == ana
@@ -129,7 +136,7 @@ def test_decline_needs_a_reason(pair, ana, ben):
 def test_counter_proposal_moves_the_time_and_hands_the_answer_back(pair, ana, ben):
     session = propose(pair, ana, in_days(2))
     uid, sequence = session.calendar_uid, session.sequence
-    services.session_propose_other_time(
+    session_propose_other_time(
         session=session, by=ben, start=in_days(3, hour=14), note="Afternoons suit me", base_url=BASE_URL
     )
     session.refresh_from_db()
@@ -137,14 +144,14 @@ def test_counter_proposal_moves_the_time_and_hands_the_answer_back(pair, ana, be
     assert session.end == in_days(3, hour=15)
     assert session.proposed_by == ben
     assert session.calendar_uid == uid and session.sequence > sequence
-    services.session_accept(session=session, by=ana, base_url=BASE_URL)
+    session_accept(session=session, by=ana, base_url=BASE_URL)
     session.refresh_from_db()
     assert session.status == "accepted"
 
 
 def test_counter_proposal_ignores_the_session_itself_for_overlaps(pair, ana, ben):
     session = propose(pair, ana, in_days(2, hour=10))
-    services.session_propose_other_time(
+    session_propose_other_time(
         session=session, by=ben, start=in_days(2, hour=10) + datetime.timedelta(minutes=30), base_url=BASE_URL
     )
     session.refresh_from_db()
@@ -154,7 +161,7 @@ def test_counter_proposal_ignores_the_session_itself_for_overlaps(pair, ana, ben
 def test_reschedule_keeps_the_uid_raises_the_sequence_and_updates_both_calendars(pair, ana, ben):
     session = SessionFactory(partnership=pair, start=in_days(2), status="accepted", invitation_sent=True)
     uid, sequence = session.calendar_uid, session.sequence
-    services.session_reschedule(session=session, by=ben, start=in_days(5), reason="Travel", base_url=BASE_URL)
+    session_reschedule(session=session, by=ben, start=in_days(5), reason="Travel", base_url=BASE_URL)
     session.refresh_from_db()
     assert (session.start, session.status, session.change_note) == (in_days(5), "accepted", "Travel")
     assert session.calendar_uid == uid and session.sequence == sequence + 1
@@ -166,14 +173,14 @@ def test_reschedule_keeps_the_uid_raises_the_sequence_and_updates_both_calendars
 def test_reschedule_into_the_past_is_refused(pair, ben):
     session = SessionFactory(partnership=pair, start=in_days(2))
     with pytest.raises(ValidationError, match="in the past"):
-        services.session_reschedule(session=session, by=ben, start=in_days(-1), reason="Travel", base_url=BASE_URL)
+        session_reschedule(session=session, by=ben, start=in_days(-1), reason="Travel", base_url=BASE_URL)
     session.refresh_from_db()
     assert session.start == in_days(2) and session.sequence == 0
 
 
 def test_cancel_after_invitation_sends_a_calendar_cancellation_to_both(pair, ana, ben):
     session = SessionFactory(partnership=pair, start=in_days(2), invitation_sent=True)
-    services.session_cancel(session=session, by=ana, reason="Team offsite", base_url=BASE_URL)
+    session_cancel(session=session, by=ana, reason="Team offsite", base_url=BASE_URL)
     session.refresh_from_db()
     assert (session.status, session.cancelled_by, session.cancelled_late) == ("cancelled", ana, False)
     cancellations = SessionEmail.objects.filter(session=session, kind="cancellation")
@@ -182,14 +189,14 @@ def test_cancel_after_invitation_sends_a_calendar_cancellation_to_both(pair, ana
 
 def test_cancel_of_a_mere_proposal_tells_only_the_partner_without_calendar(pair, ana, ben):
     session = propose(pair, ana, in_days(2))
-    services.session_cancel(session=session, by=ana, reason="Changed my mind", base_url=BASE_URL)
+    session_cancel(session=session, by=ana, reason="Changed my mind", base_url=BASE_URL)
     cancellation = SessionEmail.objects.get(session=session, kind="cancellation")
     assert (cancellation.recipient, cancellation.calendar_method) == (ben, "")
 
 
 def test_cancel_within_a_day_counts_as_late(pair, ana):
     session = SessionFactory(partnership=pair, start=timezone.now() + datetime.timedelta(hours=3))
-    services.session_cancel(session=session, by=ana, reason="Sick", base_url=BASE_URL)
+    session_cancel(session=session, by=ana, reason="Sick", base_url=BASE_URL)
     session.refresh_from_db()
     assert session.cancelled_late
 
@@ -197,6 +204,6 @@ def test_cancel_within_a_day_counts_as_late(pair, ana):
 def test_a_started_session_cannot_be_cancelled(pair, ana):
     session = SessionFactory(partnership=pair, start=timezone.now() - datetime.timedelta(minutes=5))
     with pytest.raises(ValidationError, match="log it as not held"):
-        services.session_cancel(session=session, by=ana, reason="Sick", base_url=BASE_URL)
+        session_cancel(session=session, by=ana, reason="Sick", base_url=BASE_URL)
     session.refresh_from_db()
     assert session.status == "accepted"

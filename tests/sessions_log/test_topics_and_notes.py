@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from sessions_log import selectors, services
+from sessions_log import selectors
 from sessions_log.models import SessionNote
+from sessions_log.services import half_set_topic, note_save
 from tests.factories import (
     OfferedSkillFactory,
     SessionFactory,
@@ -47,7 +48,7 @@ def test_without_a_match_all_wanted_skills_are_suggested(ana, ben):
 
 def test_mentee_sets_the_topic_of_their_half(session, ben):
     half = session.halves.get(order=1)  # Ben is mentee
-    services.half_set_topic(half=half, by=ben, topic="Window functions")
+    half_set_topic(half=half, by=ben, topic="Window functions")
     half.refresh_from_db()
     assert half.topic_label == "Window functions"
     session.refresh_from_db()
@@ -57,7 +58,7 @@ def test_mentee_sets_the_topic_of_their_half(session, ben):
 def test_the_mentor_cannot_set_the_topic(session, ana):
     half = session.halves.get(order=1)
     with pytest.raises(ValidationError, match="Only the mentee"):
-        services.half_set_topic(half=half, by=ana, topic="What I want to teach")
+        half_set_topic(half=half, by=ana, topic="What I want to teach")
     half.refresh_from_db()
     assert half.topic == ""
 
@@ -84,27 +85,27 @@ def test_topic_page_turns_the_mentor_away(session, ana, client_for):
 def test_topic_cannot_change_on_a_cancelled_session(pair, ben):
     session = SessionFactory(partnership=pair, start=in_days(2), status="cancelled")
     with pytest.raises(ValidationError, match="no longer change"):
-        services.half_set_topic(half=session.halves.get(order=1), by=ben, topic="x")
+        half_set_topic(half=session.halves.get(order=1), by=ben, topic="x")
 
 
 # --- Notes ----------------------------------------------------------------------------------------
 
 
 def test_both_partners_read_the_pairs_notes(session, ana, ben, client_for):
-    services.note_save(session=session, author=ana, text=SECRET)
+    note_save(session=session, author=ana, text=SECRET)
     assert SECRET in client_for(ben).get(session.get_absolute_url()).text
     assert SECRET in client_for(ana).get(session.get_absolute_url()).text
 
 
 def test_saving_an_empty_note_deletes_it(session, ana):
-    services.note_save(session=session, author=ana, text=SECRET)
-    assert services.note_save(session=session, author=ana, text="  ") is None
+    note_save(session=session, author=ana, text=SECRET)
+    assert note_save(session=session, author=ana, text="  ") is None
     assert not SessionNote.objects.exists()
 
 
 def test_outsider_cannot_write_a_note(session):
     with pytest.raises(ValidationError):
-        services.note_save(session=session, author=UserFactory(), text="hello")
+        note_save(session=session, author=UserFactory(), text="hello")
     assert not SessionNote.objects.exists()
 
 

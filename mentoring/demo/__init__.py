@@ -1,0 +1,1 @@
+"""The demo organisation `make run` loads (manage.py load_demo)."""

@@ -1,0 +1,1 @@
+"""Everyone's start page: what to do next, gathered from every domain."""

@@ -1,0 +1,1 @@
+"""Partnerships (published pairs), their agreement and their goals."""

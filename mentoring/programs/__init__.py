@@ -1,0 +1,1 @@
+"""Programs, cohorts, enrollment and invitations, and the program admins' console."""

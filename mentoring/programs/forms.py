@@ -1,0 +1,233 @@
+import re
+
+from django import forms
+from django.core.validators import validate_email
+
+from accounts.models import User
+from mentoring.programs import selectors
+from mentoring.programs.models import (
+    MAX_TIMEZONE_GAP,
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Cohort,
+    CohortRules,
+    CohortStatus,
+    Program,
+    default_reminder_lead_hours,
+)
+
+MAX_INVITES_AT_ONCE = 200
+
+
+class HoursListField(forms.CharField):
+    """Whole hours typed as "24, 1", stored as [24, 1]."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(h) for h in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        hours = []
+        for part in re.split(r"[,;\s]+", text.strip()):
+            if not part:
+                continue
+            part = part.lower().removesuffix("h").strip()
+            if not part.isdigit():
+                raise forms.ValidationError(
+                    "“%(part)s” is not a whole number of hours. Write them like: 24, 1", params={"part": part}
+                )
+            hours.append(int(part))
+        return hours
+
+
+def _rules_widgets() -> dict:
+    return {
+        "same_department": forms.RadioSelect,
+        "cadence": forms.RadioSelect,
+    }
+
+
+def _reminder_lead_hours_field() -> HoursListField:
+    return HoursListField(
+        label="Reminder lead times (hours before a session)",
+        required=False,
+        initial=default_reminder_lead_hours,
+        help_text="Comma-separated, e.g. 24, 1. Leave empty for no reminders.",
+    )
+
+
+class _RulesFormMixin:
+    """Programs and cohorts: rule fields with messages that say what the rule is, not just which bound was
+    crossed, and names with single spaces."""
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def _tune_rule_fields(self) -> None:
+        fields = self.fields
+        if "session_length_minutes" in fields:
+            fields["session_length_minutes"].widget.attrs.update(
+                {"min": SESSION_MINUTES_MIN, "max": SESSION_MINUTES_MAX, "step": 2}
+            )
+            fields["session_length_minutes"].error_messages.update(
+                {
+                    "min_value": f"Sessions last at least {SESSION_MINUTES_MIN} minutes.",
+                    "max_value": f"Sessions last at most {SESSION_MINUTES_MAX} minutes.",
+                }
+            )
+        if "reverse_mentoring_weight" in fields:
+            fields["reverse_mentoring_weight"].widget.attrs.update({"min": 0, "max": 1, "step": "0.05"})
+            message = "Use a weight between 0 (ignore seniority) and 1 (strongly favour juniors teaching seniors)."
+            fields["reverse_mentoring_weight"].error_messages.update({"min_value": message, "max_value": message})
+        if "max_timezone_gap_hours" in fields:
+            fields["max_timezone_gap_hours"].error_messages.update(
+                {"max_value": f"No two places are more than {MAX_TIMEZONE_GAP} hours apart; use a smaller gap."}
+            )
+
+
+class ProgramForm(_RulesFormMixin, forms.ModelForm):
+    reminder_lead_hours = _reminder_lead_hours_field()
+
+    class Meta:
+        model = Program
+        fields = ["name", "purpose", "confidentiality_statement", *CohortRules.RULE_FIELDS]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "confidentiality_statement": forms.Textarea(attrs={"rows": 4}),
+            **_rules_widgets(),
+        }
+        help_texts = {"session_length_minutes": "Default for new cohorts: 30 to 120 minutes, an even number."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tune_rule_fields()
+
+
+class CohortForm(_RulesFormMixin, forms.ModelForm):
+    """Dates, capacity and rules of one cohort. Rules frozen by published matches are shown but disabled."""
+
+    reminder_lead_hours = _reminder_lead_hours_field()
+
+    class Meta:
+        model = Cohort
+        fields = list(selectors.COHORT_EDITABLE_FIELDS)
+        widgets = (
+            dict.fromkeys(
+                (
+                    "enrollment_opens_on",
+                    "enrollment_closes_on",
+                    "starts_on",
+                    "ends_on",
+                ),
+                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+            | _rules_widgets()
+        )
+
+    def __init__(self, *args, locked: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tune_rule_fields()
+        self.fields["capacity"].widget.attrs["min"] = 1
+        self.fields["capacity"].error_messages["min_value"] = "A cohort needs at least one place."
+        self.locked = locked
+        for name in locked:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "Frozen: matches are published, so this can no longer change."
+
+    @property
+    def changes(self) -> dict:
+        """Cleaned values of the fields that may change (disabled ones keep the stored value anyway)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.locked}
+
+
+class EnrollmentForm(forms.Form):
+    goals = forms.CharField(
+        label="Your goals for this program",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What would you like to learn, and what would you like to share?",
+    )
+    availability = forms.CharField(
+        label="Your availability",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="When can you meet, and how often? e.g. Tuesday and Thursday mornings, twice a month.",
+    )
+    accept_confidentiality = forms.BooleanField(label="I accept the confidentiality statement above", required=False)
+
+    def __init__(self, *args, needs_acceptance: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_acceptance = needs_acceptance
+        if not needs_acceptance:
+            del self.fields["accept_confidentiality"]
+
+    def clean_goals(self) -> str:
+        goals = self.cleaned_data["goals"].strip()
+        if not goals:
+            raise forms.ValidationError("Tell your future partner what you hope to get out of the program.")
+        return goals
+
+    def clean_availability(self) -> str:
+        availability = self.cleaned_data["availability"].strip()
+        if not availability:
+            raise forms.ValidationError("Say roughly when you can meet.")
+        return availability
+
+    def clean_accept_confidentiality(self) -> bool:
+        if not self.cleaned_data.get("accept_confidentiality"):
+            raise forms.ValidationError("Please accept the confidentiality statement to take part.")
+        return True
+
+    @property
+    def accepts_confidentiality(self) -> bool:
+        return bool(self.cleaned_data.get("accept_confidentiality")) if self.needs_acceptance else True
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label="E-mail addresses",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One or more, separated by commas or new lines. Each person gets their own link.",
+    )
+
+    def clean_emails(self) -> list[str]:
+        parts = [p for p in re.split(r"[,;\s]+", self.cleaned_data["emails"]) if p]
+        if not parts:
+            raise forms.ValidationError("Enter at least one e-mail address.")
+        if len(parts) > MAX_INVITES_AT_ONCE:
+            raise forms.ValidationError(f"Invite at most {MAX_INVITES_AT_ONCE} people at once.")
+        bad = []
+        for part in parts:
+            try:
+                validate_email(part)
+            except forms.ValidationError:
+                bad.append(part)
+        if bad:
+            raise forms.ValidationError(
+                [forms.ValidationError(f"“{b}” is not a valid e-mail address.", code="invalid") for b in bad]
+            )
+        return [p.lower() for p in parts]
+
+
+class AddPersonForm(forms.Form):
+    email = forms.EmailField(label="E-mail address of the person", help_text="They must already have an account.")
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                f"Nobody with the e-mail {email} has an account yet: invite them instead, and they can sign up."
+            )
+        if not user.is_active:
+            raise forms.ValidationError(f"{email} is deactivated and cannot join a cohort.")
+        return user
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=CohortStatus.choices)
+
+
+ENROLLMENT_ACTIONS = ("approve", "waitlist", "withdraw", "remind")

@@ -1,0 +1,410 @@
+"""Pages for programs, cohorts and enrollments: the program admins' console and the employees' side."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import employee_required, program_admin_required
+from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.programs import selectors, services
+from mentoring.programs.forms import (
+    ENROLLMENT_ACTIONS,
+    AddPersonForm,
+    CohortForm,
+    EnrollmentForm,
+    InviteForm,
+    ProgramForm,
+    TransitionForm,
+)
+from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Invitation, Program
+from mentoring.programs.permissions import own_enrollment_or_404, visible_cohort_or_404
+
+# --- Console: programs ----------------------------------------------------------------------------------
+
+
+@program_admin_required
+def program_list(request):
+    """Program admins: every program with how many cohorts it has."""
+    return render(request, "programs/program_list.html", {"programs": selectors.programs_for_console()})
+
+
+@program_admin_required
+def program_create(request):
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = services.program_create(created_by=request.user, data=form.cleaned_data)
+        messages.success(request, f"Program “{program.name}” created. Add its first cohort next.")
+        return redirect(program)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "program": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@program_admin_required
+def program_detail(request, pk: int):
+    """Program admins: the program, its default rules and its cohorts."""
+    program = get_object_or_404(Program, pk=pk)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"program": program, "cohorts": selectors.program_cohorts(program)},
+    )
+
+
+@program_admin_required
+def program_edit(request, pk: int):
+    program = get_object_or_404(Program, pk=pk)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        services.program_update(program=program, data=form.cleaned_data)
+        messages.success(request, "Program saved. Existing cohorts keep their own rules; new cohorts copy these.")
+        return redirect(program)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "program": program},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Console: cohorts -----------------------------------------------------------------------------------
+
+
+@program_admin_required
+def cohort_create(request, program_pk: int):
+    """A new draft cohort; its rules start as a copy of the program's defaults."""
+    program = get_object_or_404(Program, pk=program_pk)
+    form = CohortForm(request.POST or None, instance=Cohort(program=program, **program.rule_values()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(program=program, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Cohort “{cohort.name}” created as a draft. Open enrollment when ready.")
+            return redirect(cohort)
+    return render(
+        request,
+        "programs/cohort_form.html",
+        {"form": form, "program": program, "cohort": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@program_admin_required
+def cohort_detail(request, pk: int):
+    """Program admins: the cohort's people, their profile completeness, counts, actions and next steps."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    roster = selectors.cohort_roster(cohort)
+    return render(
+        request,
+        "programs/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "roster": roster,
+            "transitions": selectors.cohort_transitions(cohort, counts=roster.counts),
+            "invitations": selectors.pending_invitations(cohort),
+            "rules_locked": selectors.cohort_rules_locked(cohort),
+            "has_pairs": selectors.cohort_has_pairs(cohort),
+            "today": timezone.now().date(),
+        },
+    )
+
+
+@program_admin_required
+def cohort_edit(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    if cohort.is_closed:
+        messages.error(request, "This cohort is closed: it can no longer change.")
+        return redirect(cohort)
+    locked = selectors.cohort_locked_fields(cohort)
+    form = CohortForm(request.POST or None, instance=cohort, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(cohort=cohort, data=form.changes, base_url=base_url(request))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Cohort saved.")
+            return redirect(cohort)
+    cohort.refresh_from_db()  # the form may have put unsaved values on it
+    return render(
+        request,
+        "programs/cohort_form.html",
+        {"form": form, "program": cohort.program, "cohort": cohort},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@program_admin_required
+@require_POST
+def cohort_transition(request, pk: int):
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid next status.")
+        return redirect(cohort)
+    try:
+        cohort = services.cohort_transition(cohort=cohort, to=form.cleaned_data["to"])
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, f"The cohort is now {cohort.get_status_display().lower()}.")
+    return redirect(cohort)
+
+
+@program_admin_required
+@require_POST
+def enrollment_action(request, pk: int, action: str):
+    """Approve, waitlist, withdraw or remind one person on the cohort page."""
+    if action not in ENROLLMENT_ACTIONS:
+        raise Http404("No such action.")
+    enrollment = get_object_or_404(Enrollment.objects.select_related("user", "cohort"), pk=pk)
+    name = enrollment.user.display_name
+    root_url = base_url(request)
+    try:
+        if action == "approve":
+            services.enrollment_approve(enrollment=enrollment, base_url=root_url)
+            messages.success(request, f"{name} is approved.")
+        elif action == "waitlist":
+            services.enrollment_waitlist(enrollment=enrollment, base_url=root_url)
+            messages.success(request, f"{name} is now at the end of the waitlist.")
+        elif action == "withdraw":
+            # Read before the withdrawal ends them (through the cohort's reverse relation: programs does not import
+            # partnerships).
+            partners = [
+                p.partner_of(enrollment.user).display_name
+                for p in enrollment.cohort.partnerships.active()
+                .for_user(enrollment.user)
+                .select_related("member_a", "member_b")
+            ]
+            services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=root_url)
+            text = f"{name} is withdrawn. Their place went to the waitlist, if anyone waits."
+            if partners:
+                text += f" Their partnership with {' and '.join(partners)} has ended."
+            messages.success(request, text)
+        else:
+            _remind(request, [enrollment])
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    return redirect(enrollment.cohort)
+
+
+def _remind(request, enrollments: list[Enrollment]) -> None:
+    today = timezone.now().date()
+    fresh = [e for e in enrollments if e.profile_reminder_sent_on != today]
+    if not fresh:
+        messages.info(request, "Everyone selected was already reminded today; reminders go out at most once a day.")
+        return
+    services.profile_reminders_request(enrollments=fresh, base_url=base_url(request))
+    skipped = len(enrollments) - len(fresh)
+    text = f"Reminder to complete their skill profile sent to {len(fresh)} {'person' if len(fresh) == 1 else 'people'}."
+    if skipped:
+        text += f" {skipped} already reminded today."
+    messages.success(request, text)
+
+
+@program_admin_required
+@require_POST
+def cohort_remind_incomplete(request, pk: int):
+    """Remind everyone in the cohort whose skill profile is incomplete."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    incomplete = [row.enrollment for row in selectors.cohort_roster(cohort).incomplete_profiles]
+    if not incomplete:
+        messages.info(request, "Every current participant has a complete skill profile.")
+    else:
+        _remind(request, incomplete)
+    return redirect(cohort)
+
+
+@program_admin_required
+def cohort_invite(request, pk: int):
+    """Invite people by e-mail: each gets a link to sign up (or sign in) and enroll."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.invitations_send(
+                cohort=cohort, emails=form.cleaned_data["emails"], invited_by=request.user, base_url=base_url(request)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.")
+            return redirect(cohort)
+    return render(
+        request,
+        "programs/cohort_invite.html",
+        {"form": form, "cohort": cohort, "program": cohort.program},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@program_admin_required
+def cohort_add_person(request, pk: int):
+    """Enroll someone who already has an account, without them applying."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    form = AddPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person: User = form.cleaned_data["email"]
+        try:
+            enrollment = services.enrollment_add_person(
+                cohort=cohort, user=person, enrolled_by=request.user, base_url=base_url(request)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{person.display_name} is enrolled ({enrollment.get_status_display().lower()}). "
+                "They were e-mailed to add their goals and accept the confidentiality statement.",
+            )
+            return redirect(cohort)
+    return render(
+        request,
+        "programs/cohort_add_person.html",
+        {"form": form, "cohort": cohort, "program": cohort.program},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Employees ----------------------------------------------------------------------------------------
+
+
+@employee_required
+def my_programs(request):
+    """Anyone signed in: their own enrollments and the cohorts open to them."""
+    return render(
+        request,
+        "programs/my_programs.html",
+        {
+            "enrollments": selectors.enrollments_for(request.user),
+            "open_cohorts": selectors.cohorts_open_for(request.user),
+            "invitations": selectors.invitations_for(request.user),
+        },
+    )
+
+
+@employee_required
+def cohort_enroll(request, pk: int):
+    """Anyone signed in, for a cohort that is enrolling (404 otherwise): enroll with goals and availability."""
+    cohort = visible_cohort_or_404(request.user, pk)
+    existing = Enrollment.objects.filter(cohort=cohort, user=request.user).first()
+    if existing and existing.is_current:
+        return redirect(existing)
+    form = EnrollmentForm(request.POST or None)
+    is_open = cohort.is_open_for_enrollment()
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_apply(
+                cohort=cohort,
+                user=request.user,
+                goals=form.cleaned_data["goals"],
+                availability=form.cleaned_data["availability"],
+                accepts_confidentiality=form.accepts_confidentiality,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if enrollment.status == EnrollmentStatus.WAITLISTED:
+                messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
+            else:
+                messages.success(request, "You are enrolled. The program team will confirm your place.")
+            return redirect(enrollment)
+    return render(
+        request,
+        "programs/enroll.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "program": cohort.program,
+            "is_open": is_open,
+            "today_date": timezone.localdate(),
+            "places_left": max(cohort.capacity - selectors.places_taken(cohort), 0),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@employee_required
+def enrollment_detail(request, pk: int):
+    """The person's own enrollment (404 for anyone else's): status, goals, availability, withdraw."""
+    enrollment = own_enrollment_or_404(request.user, pk)
+    editable = enrollment.is_current and not enrollment.cohort.is_closed
+    form = None
+    if editable:
+        initial = {"goals": enrollment.goals, "availability": enrollment.availability}
+        form = EnrollmentForm(
+            request.POST or None, initial=initial, needs_acceptance=not enrollment.has_accepted_confidentiality
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.enrollment_update_details(
+                    enrollment=enrollment,
+                    goals=form.cleaned_data["goals"],
+                    availability=form.cleaned_data["availability"],
+                    accepts_confidentiality=form.accepts_confidentiality,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Your enrollment is saved.")
+                return redirect(enrollment)
+    elif request.method == "POST":
+        messages.error(request, "This enrollment is no longer current, so it cannot change.")
+        return redirect(enrollment)
+    return render(
+        request,
+        "programs/enrollment_detail.html",
+        {
+            "enrollment": enrollment,
+            "cohort": enrollment.cohort,
+            "program": enrollment.cohort.program,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@employee_required
+@require_POST
+def enrollment_withdraw(request, pk: int):
+    """The person withdraws their own enrollment (404 for anyone else's), until matching starts."""
+    enrollment = own_enrollment_or_404(request.user, pk)
+    try:
+        services.enrollment_withdraw_self(enrollment=enrollment, base_url=base_url(request))
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, f"You have withdrawn from {enrollment.cohort.name}.")
+    return redirect(enrollment)
+
+
+def invitation_accept(request, token: str):
+    """Anyone with the link (it only counts as accepted for the invitee). Visitors are sent to sign up (or sign in)
+    and come back here; then to enroll."""
+    invitation = get_object_or_404(Invitation.objects.select_related("cohort", "cohort__program"), token=token)
+    cohort = invitation.cohort
+    if not request.user.is_authenticated:
+        has_account = User.objects.filter(email__iexact=invitation.email).exists()
+        target = "account_login" if has_account else "account_signup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
+    if not services.invitation_accept(invitation=invitation, user=request.user):
+        messages.info(
+            request,
+            f"This invitation was sent to another address; you are signed in as {request.user.email}. "
+            "Anyone may still enroll while the cohort is open.",
+        )
+    if cohort.status != CohortStatus.ENROLLING:
+        return render(request, "programs/invitation_closed.html", {"cohort": cohort, "program": cohort.program})
+    return redirect("programs:cohort_enroll", pk=cohort.pk)

@@ -1,0 +1,1 @@
+"""Each cohort's mid-point and end surveys (assessments)."""

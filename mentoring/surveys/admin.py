@@ -1,0 +1,46 @@
+"""Django admin for surveys: who answered which survey and when, never what they answered."""
+
+from django.contrib import admin
+
+from mentoring.surveys.models import Assessment, AssessmentEmail, AssessmentResponse
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "opens_on", "closes_on", "closed_at"]
+    list_filter = ["kind", "cohort__program"]
+    list_select_related = ["cohort", "cohort__program"]
+    raw_id_fields = ["cohort", "created_by"]
+    readonly_fields = ["closed_at", "created_by", "created_at", "updated_at"]
+
+
+@admin.register(AssessmentResponse)
+class AssessmentResponseAdmin(admin.ModelAdmin):
+    """Who answered which survey and when, never the comment; nobody adds or changes answers here."""
+
+    list_display = ["__str__", "assessment", "created_at", "updated_at"]
+    list_filter = ["assessment__kind", "assessment__cohort"]
+    list_select_related = ["respondent", "assessment", "assessment__cohort", "assessment__cohort__program"]
+    search_fields = ["respondent__email"]
+    fields = ["assessment", "respondent", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AssessmentEmail)
+class AssessmentEmailAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "assessment", "created_at", "sent_at"]
+    list_select_related = ["recipient", "assessment", "assessment__cohort", "assessment__cohort__program"]
+    fields = ["assessment", "recipient", "created_at", "sent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
