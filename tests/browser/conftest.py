@@ -19,6 +19,26 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+_DESELECTED_JOURNEYS = pytest.StashKey[int]()
+
+
+def pytest_deselected(items):
+    journeys = [item for item in items if item.get_closest_marker("browser")]
+    if journeys:
+        stash = journeys[0].config.stash
+        stash[_DESELECTED_JOURNEYS] = stash.get(_DESELECTED_JOURNEYS, 0) + len(journeys)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """`make test-fast` (-m "not browser") says what it left out instead of leaving it out silently.
+
+    Only when a marker expression names them: a `-k` run picks its own tests and needs no reminder."""
+    count = config.stash.get(_DESELECTED_JOURNEYS, 0)
+    if count and "browser" in (config.getoption("markexpr") or ""):
+        noun = "journey" if count == 1 else "journeys"
+        terminalreporter.write_line(f"{count} browser {noun} deselected: run `make test` for them")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
