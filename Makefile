@@ -28,7 +28,9 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The browser journeys need Chromium: prepare_browser.py finds one or installs it, and says which in one line.
 test: install
+	@$(PY) tests/browser/prepare_browser.py
 	@$(PY) -m pytest
 
 # Everything but the browser journeys; the summary says how many it left out.

@@ -1,4 +1,7 @@
-"""Headless Debian Chromium driven by Playwright. Nothing here downloads a browser."""
+"""Headless Chromium driven by Playwright: the one tests/browser/prepare_browser.py finds.
+
+`make test` runs that script first, which installs a browser when none is found; nothing here downloads one.
+"""
 
 import json
 import os
@@ -6,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import prepare_browser
+
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 # live_server runs the app in a thread of this (async-aware) test process.
@@ -40,22 +44,18 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).")
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-        ],
-    }
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    def managed() -> str | None:
+        path = playwright.chromium.executable_path
+        return path if Path(path).exists() else None
+
+    try:
+        browser = prepare_browser.find_browser(os.environ, managed=managed)
+    except prepare_browser.NoBrowser as error:
+        pytest.fail(str(error), pytrace=False)
+    if browser is None:
+        pytest.fail(prepare_browser.MISSING, pytrace=False)
+    return {**browser_type_launch_args, **prepare_browser.launch_options(browser)}
 
 
 @pytest.fixture
