@@ -51,10 +51,11 @@ def browser_type_launch_args(browser_type_launch_args, playwright):
 
     try:
         browser = prepare_browser.find_browser(os.environ, managed=managed)
+        problem = None if browser else prepare_browser.MISSING
     except prepare_browser.NoBrowser as error:
-        pytest.fail(str(error), pytrace=False)
-    if browser is None:
-        pytest.fail(prepare_browser.MISSING, pytrace=False)
+        problem = str(error)
+    if problem:
+        pytest.fail(problem, pytrace=False)
     return {**browser_type_launch_args, **prepare_browser.launch_options(browser)}
 
 
