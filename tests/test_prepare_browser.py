@@ -233,7 +233,7 @@ def test_failed_download_stops_with_the_command_for_each_system_and_make_test_fa
         "No chromium found (no apt-get): downloading Playwright's Chromium (python -m playwright install chromium)\n"
     )
     message = result.stderr
-    assert message.startswith("No browser for the browser journeys, and none could be installed.")
+    assert message.startswith("No browser for the browser journeys. Get one, then run `make test` again:\n")
     assert "Debian/Ubuntu:  sudo apt-get install chromium" in message
     assert "macOS:          brew install --cask chromium" in message
     assert 'TWOWAY_CHROMIUM="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"' in message

@@ -43,7 +43,7 @@ HEADLESS_ARGS = (
 )
 
 MISSING = """\
-No browser for the browser journeys, and none could be installed. Get one, then run `make test` again:
+No browser for the browser journeys. Get one, then run `make test` again:
   Debian/Ubuntu:  sudo apt-get install chromium
   macOS:          brew install --cask chromium
                   (or use Google Chrome: TWOWAY_CHROMIUM="/Applications/Google Chrome.app/Contents/MacOS/Google Chrome")
