@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install migrate demo worker beat clean
+.PHONY: run test test-fast lint format bench install migrate demo worker beat clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The browser journeys need Chromium: prepare_browser.py finds one or installs it, and says which in one line.
 test: install
+	@$(PY) tests/browser/prepare_browser.py
 	@$(PY) -m pytest
+
+# Everything but the browser journeys; the summary says how many it left out.
+test-fast: install
+	@$(PY) -m pytest -m "not browser"
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,4 +1,7 @@
-"""Headless Debian Chromium driven by Playwright. Nothing here downloads a browser."""
+"""Headless Chromium driven by Playwright: the one tests/browser/prepare_browser.py finds.
+
+`make test` runs that script first, which installs a browser when none is found; nothing here downloads one.
+"""
 
 import json
 import os
@@ -6,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import prepare_browser
+
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 # live_server runs the app in a thread of this (async-aware) test process.
@@ -19,23 +23,40 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+_DESELECTED_JOURNEYS = pytest.StashKey[int]()
+
+
+def pytest_deselected(items):
+    journeys = [item for item in items if item.get_closest_marker("browser")]
+    if journeys:
+        stash = journeys[0].config.stash
+        stash[_DESELECTED_JOURNEYS] = stash.get(_DESELECTED_JOURNEYS, 0) + len(journeys)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """`make test-fast` (-m "not browser") says what it left out instead of leaving it out silently.
+
+    Only when a marker expression names them: a `-k` run picks its own tests and needs no reminder."""
+    count = config.stash.get(_DESELECTED_JOURNEYS, 0)
+    if count and "browser" in (config.getoption("markexpr") or ""):
+        noun = "journey" if count == 1 else "journeys"
+        terminalreporter.write_line(f"{count} browser {noun} deselected: run `make test` for them")
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).")
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-        ],
-    }
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    def managed() -> str | None:
+        path = playwright.chromium.executable_path
+        return path if Path(path).exists() else None
+
+    try:
+        browser = prepare_browser.find_browser(os.environ, managed=managed)
+        problem = None if browser else prepare_browser.MISSING
+    except prepare_browser.NoBrowser as error:
+        problem = str(error)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    return {**browser_type_launch_args, **prepare_browser.launch_options(browser)}
 
 
 @pytest.fixture
