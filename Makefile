@@ -37,9 +37,11 @@ test: install
 test-fast: install
 	@$(PY) -m pytest -m "not browser"
 
+# ruff, the dependency order between apps (import-linter: see pyproject.toml) and missing migrations.
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.departments import clean_department, department_key
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
-from mentoring.surveys.models import AssessmentSkillRating
 
 
 @transaction.atomic
@@ -113,9 +113,9 @@ def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
     combined_wanted = len(doomed)
     moved_wanted = WantedSkill.objects.filter(skill=source).update(skill=target)
 
-    # Survey self-ratings move too; an answer that rated both skills keeps the target's rating.
-    AssessmentSkillRating.objects.filter(skill=source, response__skill_ratings__skill=target).delete()
-    AssessmentSkillRating.objects.filter(skill=source).update(skill=target)
+    # Everything else that points at a skill (goals, session topics, survey ratings, and any relation added later)
+    # is found from the model metadata and moved.
+    _relink_other_relations(source=source, target=target)
 
     conflicted = list(
         User.objects.filter(offered_skills__skill=target, wanted_skills__skill=target)
@@ -124,6 +124,44 @@ def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
     )
     source.delete()
     return MergeResult(moved_offered, combined_offered, moved_wanted, combined_wanted, conflicted)
+
+
+# The profile lists, which skill_merge combines entry by entry above.
+_COMBINED_BY_HAND = {(OfferedSkill, "skill"), (WantedSkill, "skill")}
+
+
+def skill_relations() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) that points at a skill, read from the model metadata: foreign keys, one-to-one fields
+    and the join tables of many-to-many fields, in every installed app."""
+    relations = []
+    for rel in Skill._meta.related_objects:
+        if rel.many_to_many:
+            through = rel.through
+            field = next(f for f in through._meta.fields if f.is_relation and f.related_model is Skill)
+            relations.append((through, field.name))
+        else:
+            relations.append((rel.related_model, rel.field.name))
+    return sorted(relations, key=lambda r: (r[0]._meta.label, r[1]))
+
+
+def _unique_partners(model: type[models.Model], field: str) -> list[list[str]]:
+    """For each uniqueness rule that includes ``field``, the other fields in it (a row moved to the target skill
+    must not collide with a row that already has the target)."""
+    groups = [list(fields) for fields in model._meta.unique_together]
+    groups += [list(c.fields) for c in model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields]
+    return [[name for name in group if name != field] for group in groups if field in group]
+
+
+def _relink_other_relations(*, source: Skill, target: Skill) -> None:
+    for model, field in skill_relations():
+        if (model, field) in _COMBINED_BY_HAND:
+            continue
+        rows = model._default_manager.filter(**{field: source})
+        for others in _unique_partners(model, field):
+            # The row that already has the target skill wins; the source's duplicate goes.
+            clash = model._default_manager.filter(**{field: target}, **{name: OuterRef(name) for name in others})
+            rows.filter(Exists(clash)).delete()
+        rows.update(**{field: target})
 
 
 def _join_notes(first: str, second: str, limit: int) -> str:

@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.core.tasks import ring
 from mentoring.notifications.emails import emails_are_muted
 from mentoring.partnerships.models import PartnershipStatus
 from mentoring.programs.models import MAX_REMINDER_LEAD_HOURS
@@ -30,8 +31,6 @@ def due_lead_hours(*, start: datetime.datetime, now: datetime.datetime, lead_hou
 @transaction.atomic
 def reminders_queue_due(*, base_url: str, now: datetime.datetime | None = None) -> int:
     """Record every reminder due now and queue its sending; returns how many new reminders were recorded."""
-    from sessions_log.tasks import send_session_email
-
     if emails_are_muted():
         return 0
     now = now or timezone.now()
@@ -69,5 +68,5 @@ def reminders_queue_due(*, base_url: str, now: datetime.datetime | None = None) 
     # makes sure each still goes out once.
     pending = list(reminders.filter(sent_at=None).values_list("pk", flat=True))
     for pk in pending:
-        transaction.on_commit(lambda pk=pk: send_session_email.delay(email_id=pk, base_url=base_url))
+        ring("sessions_log.tasks.send_session_email", email_id=pk, base_url=base_url)
     return len(new)

@@ -4,9 +4,6 @@ Each service lives in the module of its topic; this face hands on the names othe
 ``services.match_run_start(...)``.
 """
 
-from matching.services.guards import (  # noqa: F401
-    TEMPORARY_ERRORS,
-)
 from matching.services.proposals import (  # noqa: F401
     match_pair_break,
     match_pair_exclude,

@@ -30,6 +30,7 @@ from matching.services.guards import (
     lock_cohort,
 )
 from matching.services.proposals import not_editable_message
+from mentoring.core.tasks import ring
 from mentoring.notifications.emails import queue_email
 from mentoring.partnerships.models import Partnership
 from mentoring.partnerships.services import partnership_create
@@ -141,9 +142,7 @@ def match_run_publish_start(*, run: MatchRun, published_by: User, base_url: str 
     with transaction.atomic():
         run = match_run_publish_request(run=run, published_by=published_by)
         run_id = run.pk
-        from matching.tasks import publish_run
-
-        transaction.on_commit(lambda: publish_run.delay(run_id, base_url))
+        ring("matching.tasks.publish_run", run_id=run_id, base_url=base_url)
     run.refresh_from_db()
     return run
 

@@ -36,6 +36,7 @@ from matching.services.guards import (
     pair_key,
 )
 from matching.services.publishing import mark_lost_runs
+from mentoring.core.tasks import ring
 from mentoring.programs.models import Cohort
 
 # Up to this many people a run finishes within the request (well under a second); larger cohorts run as a
@@ -93,10 +94,8 @@ def _refuse_while_publishing(cohort: Cohort) -> None:
 def launch(run: MatchRun) -> None:
     """Inside the creating transaction: a large run is queued once that transaction commits."""
     if run.candidate_count > INLINE_MAX_PEOPLE:
-        from matching.tasks import run_match
-
         run_id = run.pk
-        transaction.on_commit(lambda: run_match.delay(run_id))
+        ring("matching.tasks.run_match", run_id=run_id)
 
 
 def finish_inline(run: MatchRun) -> MatchRun:

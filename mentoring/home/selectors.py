@@ -17,9 +17,6 @@ from mentoring.partnerships.models import (
 )
 from sessions_log.selectors import next_session_actions
 
-# Goals may be closed with a final outcome from this many days before the cohort's end.
-GOAL_CLOSING_WINDOW_DAYS = 14
-
 
 @dataclass(frozen=True)
 class NextAction:

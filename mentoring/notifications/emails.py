@@ -5,10 +5,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
-from mentoring.notifications.tasks import send_email
+from mentoring.core.tasks import ring
 
 _muted: ContextVar[bool] = ContextVar("twoway_emails_muted", default=False)
 
@@ -43,7 +42,7 @@ def queue_message(message: EmailMultiAlternatives) -> None:
         "html": html,
         "from_email": message.from_email,
     }
-    transaction.on_commit(lambda: send_email.delay(**kwargs))
+    ring("mentoring.notifications.tasks.send_email", **kwargs)
 
 
 def queue_email(template: str, *, to: str, context: dict) -> None:

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from accounts.models import Skill, User, WantedSkill
 from accounts.permissions import is_program_admin
-from mentoring.home.selectors import GOAL_CLOSING_WINDOW_DAYS
 from mentoring.notifications.emails import queue_email
 from mentoring.partnerships import signals
 from mentoring.partnerships.models import (
@@ -33,7 +32,7 @@ from mentoring.partnerships.models import (
     PartnershipStatus,
     ResponseTime,
 )
-from mentoring.partnerships.selectors import agreement_changes, goal_closing_open
+from mentoring.partnerships.selectors import GOAL_CLOSING_WINDOW_DAYS, agreement_changes, goal_closing_open
 from mentoring.programs.models import Cadence, Cohort, CohortStatus, Enrollment
 
 END_REASON_MAX = 300

@@ -2,15 +2,11 @@
 
 from celery import shared_task
 
+from mentoring.core.tasks import TwowayTask
+from mentoring.programs.services.reminders import profile_reminder_send
 
-@shared_task(
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-)
+
+@shared_task(base=TwowayTask, name="mentoring.programs.tasks.send_profile_reminder")
 def send_profile_reminder(*, enrollment_id: int, base_url: str) -> bool:
     """Remind one participant to complete their skill profile; at most once per enrollment per day."""
-    from mentoring.programs.services.reminders import profile_reminder_send
-
     return profile_reminder_send(enrollment_id=enrollment_id, base_url=base_url)

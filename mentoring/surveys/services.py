@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.core.privacy import MIN_PEOPLE
+from mentoring.core.tasks import ring
 from mentoring.notifications.emails import emails_are_muted, queue_email
 from mentoring.programs.models import Cohort, CohortStatus
 from mentoring.surveys import selectors
@@ -246,8 +247,6 @@ def assessment_emails_queue(
 
     Queries: 5, whatever the number of surveys and people, plus the insert.
     """
-    from mentoring.surveys.tasks import send_assessment_email
-
     if emails_are_muted():
         return 0
     today = today or timezone.localdate()
@@ -280,7 +279,7 @@ def assessment_emails_queue(
         AssessmentEmail.objects.filter(assessment_id__in=survey_ids, sent_at=None).values_list("pk", flat=True)
     )
     for pk in pending:
-        transaction.on_commit(lambda pk=pk: send_assessment_email.delay(email_id=pk, base_url=base_url))
+        ring("mentoring.surveys.tasks.send_assessment_email", email_id=pk, base_url=base_url)
     return len(new)
 
 

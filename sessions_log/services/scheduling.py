@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from mentoring.core.tasks import ring
 from mentoring.notifications.emails import emails_are_muted
 from mentoring.partnerships.models import Partnership, PartnershipStatus
 from sessions_log import calendar as ical
@@ -86,8 +87,6 @@ def _queue_emails(
     session: Session, *, kind: str, recipients: list[User], actor: User | None, base_url: str, method: str = ""
 ) -> list[SessionEmail]:
     """Record one e-mail per recipient and send each after commit; the task claims the row, so it goes out once."""
-    from sessions_log.tasks import send_session_email
-
     if emails_are_muted():
         return []
     emails = [
@@ -102,7 +101,7 @@ def _queue_emails(
         for recipient in recipients
     ]
     for email in emails:
-        transaction.on_commit(lambda pk=email.pk: send_session_email.delay(email_id=pk, base_url=base_url))
+        ring("sessions_log.tasks.send_session_email", email_id=email.pk, base_url=base_url)
     return emails
 
 

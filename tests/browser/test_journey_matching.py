@@ -116,7 +116,7 @@ def test_admin_runs_adjusts_reruns_and_publishes_and_a_partner_reads_why(
     shots("publish-confirm")
     # Publishing is a Celery task: queued for a worker, and the run page counts the pairs it has published.
     queued = []
-    monkeypatch.setattr(tasks.publish_run, "delay", lambda *args: queued.append(args))  # the "worker" below runs it
+    monkeypatch.setattr(tasks.publish_run, "apply_async", lambda kwargs: queued.append(kwargs))  # the "worker" below
     page.get_by_role("button", name="Publish and notify the partners").click()
     expect(page.get_by_role("status").filter(has_text="Run #2 is publishing 2 pairs in the background")).to_be_visible()
     expect(page.get_by_role("heading", name="Publishing 2 pairs")).to_be_visible()
@@ -125,13 +125,13 @@ def test_admin_runs_adjusts_reruns_and_publishes_and_a_partner_reads_why(
     expect(page.get_by_role("link", name="Publish…")).to_have_count(0)  # the proposal can't change meanwhile
     axe_check()
     shots("run-2-publishing-queued")
-    assert queued == [(second.pk, live_server.url + "/")]
+    assert queued == [{"run_id": second.pk, "base_url": live_server.url + "/"}]
     # Halfway, the worker's count (kept in the cache: its transaction is invisible until it commits).
     cache.set(selectors.publish_progress_key(second.pk), {"done": 1, "total": 2})
     expect(page.get_by_test_id("run-stage")).to_have_text("Publishing… 1 of 2 pairs")
     expect(page.get_by_role("progressbar", name="Progress of run #2")).to_have_attribute("aria-valuenow", "50")
     shots("run-2-publishing-halfway")
-    tasks.publish_run.apply(args=queued[0])  # the worker: publish it all, in one transaction
+    tasks.publish_run.apply(kwargs=queued[0])  # the worker: publish it all, in one transaction
     expect(page.get_by_role("status").filter(has_text="Run #2 is published: 2 partnerships")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Published: these pairs are partnerships now")).to_be_visible()
     axe_check()

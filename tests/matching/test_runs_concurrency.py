@@ -37,14 +37,14 @@ def test_simultaneous_starts_make_one_run_at_a_time(monkeypatch):
 
 def test_simultaneous_publish_clicks_claim_the_run_once(monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.publish_run, "delay", lambda *args: queued.append(args))  # no worker meanwhile
+    monkeypatch.setattr(tasks.publish_run, "apply_async", lambda kwargs: queued.append(kwargs))  # no worker meanwhile
     admin = ProgramAdminFactory()
     cohort = matching_cohort()
     four_people(cohort)
     run = services.match_run_start(cohort=cohort, started_by=admin)
     _, refusals = run_together([lambda: services.match_run_publish_start(run=run, published_by=admin)] * 4)
     assert len(refusals) == 3 and all("already being published" in " ".join(e.messages) for e in refusals)
-    assert queued == [(run.pk, "")] and MatchRun.objects.get(pk=run.pk).status == "publishing"
+    assert queued == [{"run_id": run.pk, "base_url": ""}] and MatchRun.objects.get(pk=run.pk).status == "publishing"
 
 
 def test_simultaneous_tasks_publish_once():

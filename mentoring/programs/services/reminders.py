@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SkillProfile
+from mentoring.core.tasks import ring
 from mentoring.notifications.emails import absolute_link, emails_are_muted, queue_email
 from mentoring.programs.models import Enrollment
-from mentoring.programs.tasks import send_profile_reminder
 
 
 def profile_reminders_request(*, enrollments: Iterable[Enrollment], base_url: str) -> int:
@@ -21,7 +21,7 @@ def profile_reminders_request(*, enrollments: Iterable[Enrollment], base_url: st
         return 0
     ids = [e.pk for e in enrollments]
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: send_profile_reminder.delay(enrollment_id=pk, base_url=base_url))
+        ring("mentoring.programs.tasks.send_profile_reminder", enrollment_id=pk, base_url=base_url)
     return len(ids)
 
 

@@ -1,0 +1,55 @@
+"""The one base class of Twoway's Celery tasks, and the doorbell that services ring after they commit.
+
+The database is the source of truth and the broker only a doorbell: a service writes its work as rows in its own
+transaction, then ``ring`` asks a worker to act once that transaction commits. A broker that is down loses
+nothing: the failure is logged, the request carries on, and a beat sweeper rings again for rows still waiting.
+Services name tasks by their registered name, so they never import the task modules that import them.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import Task, current_app
+from django.db import InterfaceError, OperationalError, transaction
+
+logger = logging.getLogger(__name__)
+
+# Errors that pass: the database, the network or the mail server went away for a moment. Anything else is a bug
+# or bad data and fails loudly instead of being retried.
+TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+class TwowayTask(Task):
+    """Every task: JSON arguments (ids, never objects), late acknowledgement (a task whose worker dies is
+    delivered again), and temporary errors retried with exponential backoff and jitter up to ``max_retries``.
+    A task that must do something before it is retried (give a claim back) handles TEMPORARY_ERRORS itself."""
+
+    autoretry_for = TEMPORARY_ERRORS
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 5
+    acks_late = True
+    serializer = "json"
+
+
+def ring(task_name: str, **kwargs) -> None:
+    """Ask a worker to run ``task_name`` with ``kwargs`` once the current transaction commits (at once outside one).
+
+    With eager Celery (no broker: ``make run``, most tests) the task runs right there, after the commit."""
+
+    def send() -> None:
+        try:
+            current_app.tasks[task_name].apply_async(kwargs=kwargs)
+        except Exception:  # the broker is down or slow: the rows wait in the database for the sweeper
+            logger.warning("Could not queue %s %s; its work waits for the sweeper.", task_name, kwargs, exc_info=True)
+
+    transaction.on_commit(send)
