@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mentoring.core.views import healthz
+from mentoring.core.views import healthz, livez
 from mentoring.home.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("programs/", include("mentoring.programs.urls")),
@@ -19,3 +20,5 @@ urlpatterns = [
     path("reports/", include("mentoring.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "mentoring.core.views.server_error"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Skill, User
+from mentoring.core.dates import BoundedDateField, meeting_window
 from sessions_log.models import CheckIn, NoShow, NotHeldReason, Session, SessionStatus
 from sessions_log.times import local_to_utc, user_zone
 
@@ -12,7 +13,7 @@ from sessions_log.times import local_to_utc, user_zone
 class SessionTimeForm(forms.Form):
     """A date and a time in the viewer's own time zone; ``cleaned_data["start"]`` is the UTC instant."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(window=meeting_window)
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
 
     def __init__(self, *args, viewer: User, **kwargs):

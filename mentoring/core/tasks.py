@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from celery import Task, current_app
+from celery import Task, current_app, shared_task
 from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from mentoring.core.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +56,12 @@ def ring(task_name: str, **kwargs) -> None:
             logger.warning("Could not queue %s %s; its work waits for the sweeper.", task_name, kwargs, exc_info=True)
 
     transaction.on_commit(send)
+
+
+BEAT = "beat"
+
+
+@shared_task(base=TwowayTask, name="mentoring.core.tasks.beat_heartbeat")
+def beat_heartbeat() -> None:
+    """Celery beat, every minute: record that beat and a worker are alive (read by /healthz)."""
+    Heartbeat.objects.update_or_create(name=BEAT, defaults={"at": timezone.now()})

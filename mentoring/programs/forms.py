@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import validate_email
 
 from accounts.models import User
+from mentoring.core.dates import BoundedDateField
 from mentoring.programs import selectors
 from mentoring.programs.models import (
     MAX_TIMEZONE_GAP,
@@ -113,22 +114,21 @@ class CohortForm(_RulesFormMixin, forms.ModelForm):
     class Meta:
         model = Cohort
         fields = list(selectors.COHORT_EDITABLE_FIELDS)
-        widgets = (
-            dict.fromkeys(
-                (
-                    "enrollment_opens_on",
-                    "enrollment_closes_on",
-                    "starts_on",
-                    "ends_on",
-                ),
-                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            )
-            | _rules_widgets()
-        )
+        widgets = _rules_widgets()
+
+    DATE_FIELDS = ("enrollment_opens_on", "enrollment_closes_on", "starts_on", "ends_on")
 
     def __init__(self, *args, locked: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self._tune_rule_fields()
+        for name in self.DATE_FIELDS:
+            # Within a few years of today; a saved cohort's own dates stay valid however old they are.
+            field = self.fields[name]
+            self.fields[name] = BoundedDateField(
+                label=field.label,
+                help_text=field.help_text,
+                keep=getattr(self.instance, name) if self.instance.pk else None,
+            )
         self.fields["capacity"].widget.attrs["min"] = 1
         self.fields["capacity"].error_messages["min_value"] = "A cohort needs at least one place."
         self.locked = locked

@@ -3,19 +3,17 @@
 from django import forms
 
 from accounts.models import SkillLevel
+from mentoring.core.dates import BoundedDateField
 from mentoring.surveys.models import ASSESSMENT_STATEMENTS, NPS_QUESTION, LikertAnswer
 from mentoring.surveys.selectors import SkillToRate
 
 # The skill profile's levels without their number: the buttons show it above the word.
 LEVEL_WORDS = [(level.value, level.label.split(" · ", 1)[-1]) for level in SkillLevel]
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AssessmentScheduleForm(forms.Form):
-    opens_on = forms.DateField(label="Opens on", widget=_DATE, help_text="Participants are e-mailed that day.")
-    closes_on = forms.DateField(
-        label="Closes on", widget=_DATE, help_text="Answers are accepted until the end of this day."
-    )
+    opens_on = BoundedDateField(label="Opens on", help_text="Participants are e-mailed that day.")
+    closes_on = BoundedDateField(label="Closes on", help_text="Answers are accepted until the end of this day.")
 
     def __init__(self, *args, opened: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

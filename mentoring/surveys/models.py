@@ -74,7 +74,9 @@ class Assessment(models.Model):
     def latest_close_on(self):
         """The last closing day the cohort's dates allow."""
         if self.kind == AssessmentKind.END:
-            return self.cohort.ends_on + datetime.timedelta(days=END_ASSESSMENT_GRACE_DAYS)
+            grace = datetime.timedelta(days=END_ASSESSMENT_GRACE_DAYS)
+            # A cohort saved before its dates were bounded may end near the calendar's last day: never overflow.
+            return min(self.cohort.ends_on, datetime.date.max - grace) + grace
         return self.cohort.ends_on
 
     def clean(self) -> None:

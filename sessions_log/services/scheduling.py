@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from mentoring.core.dates import MEETING_HORIZON, meeting_window, outside_message
 from mentoring.core.tasks import ring
 from mentoring.notifications.emails import emails_are_muted
 from mentoring.partnerships.models import Partnership, PartnershipStatus
@@ -43,6 +44,8 @@ def _check_time(
         raise ValidationError(
             {"date": "That time is in the past. Pick a date and time that are still to come."}, code="past"
         )
+    if start > timezone.now() + MEETING_HORIZON + datetime.timedelta(days=1):
+        raise ValidationError({"date": outside_message(*meeting_window())}, code="too_far")
     end = start + datetime.timedelta(minutes=partnership.cohort.session_length_minutes)
     people = (partnership.member_a, partnership.member_b)
     ids = [u.pk for u in people]

@@ -133,7 +133,8 @@ def test_invitation_update_and_cancellation_mails_carry_one_event_with_rising_se
 def test_mail_shows_times_in_the_recipients_own_time_zone(pair, ana, ben, django_capture_on_commit_callbacks):
     ben.timezone = "America/New_York"
     ben.save()
-    start = datetime.datetime(2030, 1, 15, 15, 0, tzinfo=datetime.UTC)  # 10:00 in New York, 15:00 in Lisbon
+    next_year = datetime.date.today().year + 1  # sessions are planned at most two years ahead
+    start = datetime.datetime(next_year, 1, 15, 15, 0, tzinfo=datetime.UTC)  # 10:00 in New York, 15:00 in Lisbon
     with django_capture_on_commit_callbacks(execute=True):
         session = session_propose(partnership=pair, proposed_by=ana, start=start, location="Room 1", base_url=BASE_URL)
         session_accept(session=session, by=ben, base_url=BASE_URL)

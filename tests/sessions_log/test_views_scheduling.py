@@ -20,6 +20,19 @@ def form(day, time, **extra):
     return {"date": day, "time": time, "location": "Room 4.12", "agenda": "", **extra}
 
 
+# Sessions are planned at most two years ahead: the clock changes of next year (Europe's: the last Sundays of
+# March and October, at 02:00 and 03:00 local time).
+YEAR = datetime.date.today().year + 1
+
+
+def _last_sunday(month: int) -> datetime.date:
+    day = datetime.date(YEAR, month + 1, 1) - datetime.timedelta(days=1)
+    return day - datetime.timedelta(days=(day.weekday() - 6) % 7)
+
+
+SPRING, AUTUMN = _last_sunday(3), _last_sunday(10)
+
+
 @pytest.fixture
 def berlin_ana(ana):
     ana.timezone = "Europe/Berlin"
@@ -28,14 +41,14 @@ def berlin_ana(ana):
 
 
 def test_time_entered_in_the_viewers_zone_is_stored_in_utc(pair, berlin_ana, client_for):
-    response = client_for(berlin_ana).post(propose_url(pair), form("2030-07-10", "14:00"))
+    response = client_for(berlin_ana).post(propose_url(pair), form(f"{YEAR}-07-10", "14:00"))
     session = Session.objects.get()
     assert response.status_code == 302 and response["Location"] == session.get_absolute_url()
-    assert session.start == datetime.datetime(2030, 7, 10, 12, 0, tzinfo=datetime.UTC)  # CEST = UTC+2
+    assert session.start == datetime.datetime(YEAR, 7, 10, 12, 0, tzinfo=datetime.UTC)  # CEST = UTC+2
 
 
 def test_session_page_shows_the_time_in_each_viewers_zone(pair, berlin_ana, ben, client_for, client):
-    session = SessionFactory(partnership=pair, start=datetime.datetime(2030, 1, 15, 9, 0, tzinfo=datetime.UTC))
+    session = SessionFactory(partnership=pair, start=datetime.datetime(YEAR, 1, 15, 9, 0, tzinfo=datetime.UTC))
     url = session.get_absolute_url()
     assert "10:00" in client_for(berlin_ana).get(url).text  # CET = UTC+1
     client.logout()
@@ -45,14 +58,14 @@ def test_session_page_shows_the_time_in_each_viewers_zone(pair, berlin_ana, ben,
 
 
 def test_dst_gap_time_is_refused_with_a_clear_message(pair, berlin_ana, client_for):
-    response = client_for(berlin_ana).post(propose_url(pair), form("2030-03-31", "02:30"))
+    response = client_for(berlin_ana).post(propose_url(pair), form(SPRING.isoformat(), "02:30"))
     assert response.status_code == 400
     assert "does not exist in Europe/Berlin" in response.text
     assert not Session.objects.exists()
 
 
 def test_dst_fold_time_is_refused_as_ambiguous(pair, berlin_ana, client_for):
-    response = client_for(berlin_ana).post(propose_url(pair), form("2030-10-27", "02:30"))
+    response = client_for(berlin_ana).post(propose_url(pair), form(AUTUMN.isoformat(), "02:30"))
     assert response.status_code == 400
     assert "happens twice in Europe/Berlin" in response.text
     assert not Session.objects.exists()
@@ -60,12 +73,12 @@ def test_dst_fold_time_is_refused_as_ambiguous(pair, berlin_ana, client_for):
 
 def test_times_next_to_the_clock_change_are_fine(pair, berlin_ana, client_for):
     client = client_for(berlin_ana)
-    assert client.post(propose_url(pair), form("2030-03-31", "03:30")).status_code == 302
-    assert client.post(propose_url(pair), form("2030-10-27", "03:30")).status_code == 302
+    assert client.post(propose_url(pair), form(SPRING.isoformat(), "03:30")).status_code == 302
+    assert client.post(propose_url(pair), form(AUTUMN.isoformat(), "03:30")).status_code == 302
     starts = sorted(Session.objects.values_list("start", flat=True))
     assert starts == [
-        datetime.datetime(2030, 3, 31, 1, 30, tzinfo=datetime.UTC),
-        datetime.datetime(2030, 10, 27, 2, 30, tzinfo=datetime.UTC),
+        datetime.datetime.combine(SPRING, datetime.time(1, 30), tzinfo=datetime.UTC),
+        datetime.datetime.combine(AUTUMN, datetime.time(2, 30), tzinfo=datetime.UTC),
     ]
 
 
@@ -171,7 +184,9 @@ def test_cancelling_is_a_red_button_and_declining_a_plain_one(pair, ana, client_
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"date": "2000-01-03", "time": "16:00", "location": "Café"}, "That time is in the past."),
+        ({"date": "YESTERDAY", "time": "16:00", "location": "Café"}, "That time is in the past."),
+        ({"date": "0001-01-01", "time": "00:30", "location": "Café"}, "Pick a date between"),
+        ({"date": "9999-12-31", "time": "23:30", "location": "Café"}, "Pick a date between"),
         ({"date": "not-a-date", "time": "16:00", "location": "Café"}, "Enter a valid date."),
         ({"time": "16:00", "location": "Café"}, "This field is required."),
         ({"date": "FUTURE", "time": "16:00", "location": ""}, "This field is required."),
@@ -182,6 +197,8 @@ def test_other_time_page_refuses_bad_input_and_leaves_the_proposal_alone(pair, a
     session = SessionFactory(partnership=pair, start=in_days(2), status="proposed", proposed_by=ana, location="Room 1")
     if data.get("date") == "FUTURE":
         data = {**data, "date": in_days(4).date().isoformat()}
+    if data.get("date") == "YESTERDAY":
+        data = {**data, "date": in_days(-1).date().isoformat()}
     url = reverse("sessions_log:session_other_time", args=[session.pk])
     response = client_for(ben).post(url, data)
     assert response.status_code == 400
@@ -190,3 +207,25 @@ def test_other_time_page_refuses_bad_input_and_leaves_the_proposal_alone(pair, a
     unchanged = (in_days(2), "Room 1", ana, "proposed")
     assert (session.start, session.location, session.proposed_by, session.status) == unchanged
     assert not SessionEmail.objects.filter(session=session).exists()
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Kolkata", "Pacific/Kiritimati"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_days_of_the_calendar_are_a_field_error_in_any_zone(pair, ana, client_for, zone, day):
+    ana.timezone = zone
+    ana.save()
+    response = client_for(ana).post(propose_url(pair), form(day, "00:30" if day.startswith("0001") else "23:30"))
+    assert response.status_code == 400
+    assert "Pick a date between" in response.text
+    assert not Session.objects.exists()
+
+
+def test_the_service_refuses_a_session_beyond_two_years_whatever_the_caller(pair, ana):
+    from django.core.exceptions import ValidationError
+
+    from sessions_log.services import session_propose
+
+    start = in_days(2 * 365 + 5)
+    with pytest.raises(ValidationError, match="Pick a date between"):
+        session_propose(partnership=pair, proposed_by=ana, start=start, location="Room 1", base_url="http://x")
+    assert not Session.objects.exists()

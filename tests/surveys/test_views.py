@@ -144,6 +144,8 @@ def test_the_schedule_form_suggests_dates_and_saves_them(client_for, program_adm
         ({"opens_on": "-3", "closes_on": "+5"}, "opens_on", "Pick today or a later day"),
         ({"opens_on": "+10", "closes_on": "+400"}, "closes_on", "must close by the cohort's end"),
         ({"opens_on": "+400", "closes_on": "+410"}, "opens_on", "must open while the cohort runs"),
+        ({"opens_on": "0001-01-01", "closes_on": "+5"}, "opens_on", "Pick a date between"),
+        ({"opens_on": "+5", "closes_on": "9999-12-31"}, "closes_on", "Pick a date between"),
     ],
 )
 def test_bad_dates_are_field_errors_and_nothing_is_written(client_for, program_admin, pair, data, field, message):
@@ -345,3 +347,14 @@ def test_django_admin_lists_who_answered_but_never_the_comment(client_for, surve
         assert page.status_code == 200, url
         assert "PRIVATE-comment" not in page.text, url
     assert "Rita Respondent" in client.get(reverse("admin:surveys_assessmentresponse_changelist")).text
+
+
+@pytest.mark.parametrize("kind", ["midpoint", "end"])
+def test_a_cohort_saved_with_an_absurd_end_still_shows_its_survey_form(client_for, program_admin, kind):
+    """A cohort from before dates were bounded may end in 9999: its end survey's grace period must not overflow."""
+    cohort = PartnershipFactory(cohort=ActiveCohortFactory(ends_on=datetime.date(9999, 12, 20))).cohort
+    client = client_for(program_admin)
+    assert client.get(schedule_url(cohort, kind)).status_code == 200
+    dates = {"opens_on": (TODAY + DAY).isoformat(), "closes_on": (TODAY + 10 * DAY).isoformat()}
+    assert client.post(schedule_url(cohort, kind), dates).status_code == 302
+    assert Assessment.objects.get().closes_on == TODAY + 10 * DAY
