@@ -4,18 +4,21 @@ from django.utils import timezone
 
 
 class UserTimezoneMiddleware:
-    """Show every time in the signed-in person's own time zone (stored times stay UTC)."""
+    """Show every time in the signed-in person's own time zone (stored times stay UTC).
+
+    The zone is active for this request only: a thread that serves the next request, or runs anything else,
+    starts from the site's zone again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        zone = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             try:
-                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+                zone = zoneinfo.ZoneInfo(user.timezone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+                zone = None
+        with timezone.override(zone):
+            return self.get_response(request)

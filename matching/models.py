@@ -36,6 +36,11 @@ MATCHING_IN_PROGRESS = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)
 IN_PROGRESS = (*MATCHING_IN_PROGRESS, MatchRunStatus.PUBLISHING)
 # A run queued, running or publishing for this long has lost its worker (tasks are killed after 5 minutes).
 LOST_AFTER = datetime.timedelta(minutes=15)
+# A worker's task writes the run's heartbeat this often; a run whose heartbeat is older than STALE_AFTER has lost
+# its worker (or its message), and the sweeper recovers it, at most RECOVERY_ATTEMPTS times before giving up.
+HEARTBEAT_EVERY = datetime.timedelta(seconds=20)
+STALE_AFTER = datetime.timedelta(minutes=2)
+RECOVERY_ATTEMPTS = 3
 
 
 class MatchRunQuerySet(models.QuerySet):
@@ -78,6 +83,9 @@ class MatchRun(models.Model):
     # Publishing is a Celery task: who asked is published_by from the start, published_at is set when it commits.
     publish_requested_at = models.DateTimeField(null=True, blank=True)
     publish_error = models.TextField(blank=True, help_text="Why the last attempt to publish published nothing.")
+    # Written by the worker while it matches or publishes; read by the sweeper (matching.services.sweeping).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    recoveries = models.PositiveSmallIntegerField(default=0, help_text="Times the sweeper recovered a lost worker.")
 
     objects = MatchRunQuerySet.as_manager()
 
@@ -117,10 +125,10 @@ class MatchRun(models.Model):
 
     @property
     def publish_looks_lost(self) -> bool:
-        """Publishing for longer than any worker may take: asking again is safe (nothing publishes twice)."""
-        return bool(
-            self.is_publishing and self.publish_requested_at and self.publish_requested_at < timezone.now() - LOST_AFTER
-        )
+        """Publishing, and no worker has shown a sign of life for a while: asking again is safe (nothing publishes
+        twice). The sweeper asks again by itself; this lets an admin do it too."""
+        last_sign = self.heartbeat_at or self.publish_requested_at
+        return bool(self.is_publishing and last_sign and last_sign < timezone.now() - STALE_AFTER)
 
     @property
     def pair_count(self) -> int:

@@ -247,10 +247,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# An unacknowledged task (its worker died: acks_late) is delivered again after this long: just above the longest
+# a task may run, not Redis's default hour. The sweepers recover lost work sooner from the rows themselves.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "mentoring.core.tasks.beat_heartbeat", "schedule": 60.0},
+    "match-runs-sweeper": {"task": "matching.tasks.sweep_match_runs", "schedule": 60.0},
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
 }

@@ -130,6 +130,8 @@ def match_run_publish_request(*, run: MatchRun, published_by: User) -> MatchRun:
         publish_error="",
         progress=0,
         stage="Waiting for a worker",
+        heartbeat_at=None,
+        recoveries=0,
     )
     if not claimed:  # another request claimed it between our checks and this UPDATE
         raise ValidationError(f"Run #{run.number} is already being published.", code="publishing")

@@ -21,6 +21,7 @@ from matching.engine import InputError, MatchResult, breakdown, solve
 from matching.models import (
     LOST_AFTER,
     MATCHING_IN_PROGRESS,
+    STALE_AFTER,
     MatchPair,
     MatchRun,
     MatchRunKind,
@@ -125,7 +126,9 @@ def match_run_rerun(*, run: MatchRun, started_by: User) -> MatchRun:
 
 
 def _progress(run_id: int, percent: int, stage: str) -> None:
-    MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.RUNNING).update(progress=percent, stage=stage)
+    MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.RUNNING).update(
+        progress=percent, stage=stage, heartbeat_at=timezone.now()
+    )
 
 
 def match_run_fail(*, run_id: int, message: str) -> None:
@@ -148,10 +151,20 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     data fails the run with the engine's message, which names the person and the field.
     """
     now = timezone.now()
+    stale = now - STALE_AFTER
+    lost_worker = Q(status=MatchRunStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
     claimed = (
         MatchRun.objects.filter(pk=run_id)
-        .filter(Q(status=MatchRunStatus.QUEUED) | Q(status=MatchRunStatus.RUNNING, started_at__lt=now - LOST_AFTER))
-        .update(status=MatchRunStatus.RUNNING, started_at=now, progress=5, stage="Loading the participants")
+        .filter(Q(status=MatchRunStatus.QUEUED) | lost_worker)
+        .update(
+            status=MatchRunStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            progress=5,
+            stage="Loading the participants",
+        )
     )
     if not claimed:
         return None

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from celery import Task, current_app, shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from mentoring.core.models import Heartbeat
@@ -56,6 +59,38 @@ def ring(task_name: str, **kwargs) -> None:
             logger.warning("Could not queue %s %s; its work waits for the sweeper.", task_name, kwargs, exc_info=True)
 
     transaction.on_commit(send)
+
+
+def quietly(step: Callable[[], object], what: str) -> None:
+    """Run a bookkeeping step (give a claim back, mark a failure) whose own temporary error must not crash the
+    task: the database may be the thing that is down. A sweeper repairs whatever the step could not write."""
+    try:
+        step()
+    except TEMPORARY_ERRORS:
+        logger.warning("Could not %s; the sweeper will.", what, exc_info=True)
+
+
+@contextmanager
+def heartbeat(beat: Callable[[], object], *, every: float) -> Iterator[None]:
+    """While the block runs, call ``beat`` every ``every`` seconds from a thread of its own (its own database
+    connection, committed at once, so visible while the block's own transaction is not), so a sweeper can tell a
+    long task from a dead one."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        try:
+            while not stop.wait(every):
+                quietly(beat, "write a heartbeat")
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=loop, name="twoway-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
 
 
 BEAT = "beat"

@@ -262,3 +262,12 @@ def test_a_blank_skill_row_is_skipped_but_a_chosen_skill_still_needs_its_levels(
         response = client_for(other).post(URL, data)
         assert response.status_code == 400 and "This field is required." in response.text, row
         assert nothing_saved(other)
+
+
+def test_a_persons_time_zone_does_not_outlive_their_request(client_for, settings):
+    """Before: the zone stayed active on the thread, so the next thing it ran saw another day."""
+    from django.utils import timezone as django_timezone
+
+    person = UserFactory(timezone="Pacific/Kiritimati")
+    client_for(person).get(reverse("home"))
+    assert django_timezone.get_current_timezone_name() == settings.TIME_ZONE
