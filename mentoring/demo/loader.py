@@ -10,8 +10,13 @@ from django.utils import timezone
 from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
 from mentoring.demo.matching import load_demo_matching
 from mentoring.demo.sessions import load_demo_sessions
+from mentoring.partnerships import services as pairs
+from mentoring.partnerships.models import Agreement, Goal, Partnership
 from mentoring.programs import services
-from mentoring.programs.models import Cohort, Program
+from mentoring.programs.models import Cohort, CohortStatus, Program
+from mentoring.surveys import selectors as assessment_selectors
+from mentoring.surveys import services as assessment_services
+from mentoring.surveys.models import ASSESSMENT_STATEMENTS, Assessment, AssessmentKind
 
 DEMO_PASSWORD = "twoway-demo"
 DOMAIN = "northwind.example"
@@ -356,9 +361,6 @@ def load_demo_partnerships(users: dict[str, User]) -> None:
     the other partner to sign again. The sessions demo adds session history to these pairs. Partnerships
     themselves come only from publishing a match run: a pair the run did not make is skipped.
     """
-    from mentoring.partnerships import services as pairs
-    from mentoring.partnerships.models import Agreement, Goal, Partnership
-    from mentoring.programs.models import CohortStatus
 
     cohort = (
         Cohort.objects.filter(program__name=DEMO_PROGRAM, status__in=[CohortStatus.MATCHING, CohortStatus.ACTIVE])
@@ -394,9 +396,14 @@ def load_demo_partnerships(users: dict[str, User]) -> None:
 
 
 def _demo_agreement(cohort: Cohort, partnership, first_key: str, users: dict[str, User]) -> None:
-    from mentoring.partnerships import services as pairs
 
-    save, sign = pairs.agreement_save, pairs.agreement_sign
+    sign = pairs.agreement_sign
+
+    def save(**kwargs):
+        # Each edit starts from the version it sees, as the agreement page does.
+        current = Agreement.objects.filter(partnership=partnership).values_list("version", flat=True).first()
+        return pairs.agreement_save(base_version=current, **kwargs)
+
     if first_key == "ana":  # signed by both
         ana, ben = users["ana"], users["ben"]
         save(
@@ -461,10 +468,6 @@ DEMO_ANSWERS = {
 
 def load_demo_assessments(users: dict[str, User]) -> None:
     """The pilot's mid-point survey, open since five days, with five answers; its end survey is scheduled."""
-    from mentoring.programs.models import CohortStatus
-    from mentoring.surveys import selectors as assessment_selectors
-    from mentoring.surveys import services as assessment_services
-    from mentoring.surveys.models import ASSESSMENT_STATEMENTS, Assessment, AssessmentKind
 
     pilot = Cohort.objects.filter(program__name=DEMO_PROGRAM, name="Pilot", status=CohortStatus.ACTIVE).first()
     if pilot is None or Assessment.objects.filter(cohort=pilot).exists():

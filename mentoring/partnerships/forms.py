@@ -35,7 +35,15 @@ class AgreementForm(forms.Form):
         label="I accept this agreement and its confidentiality pledge, and sign it",
         help_text="Saving signs this version for you; your partner is asked to sign it too.",
     )
+    # The version the form was opened on: without it, a partner's change made meanwhile could be overwritten.
+    # A hidden field's error would show nowhere, so a missing version is the form's own error (see clean).
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("base_version") is None and "base_version" not in self.errors:
+            raise forms.ValidationError("This page is out of date: reload it and edit again.", code="stale")
+        return cleaned
 
 
 class AgreementSignForm(forms.Form):

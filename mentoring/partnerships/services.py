@@ -238,14 +238,15 @@ def _ask_partner_to_sign(*, partnership: Partnership, editor: User, changed: lis
 
 @transaction.atomic
 def agreement_save(
-    *, partnership: Partnership, editor: User, data: dict, base_version: int | None = None, base_url: str = ""
+    *, partnership: Partnership, editor: User, data: dict, base_version: int | None, base_url: str = ""
 ) -> Agreement:
     """Write or change the pair's agreement. Saving is signing: the editor proposes this version and signs it.
 
     ``data["outcomes"]`` is the editor's own desired outcomes; each partner writes their own. A change raises
     the version, so the partner's earlier signature no longer counts and they are asked to sign again.
-    ``base_version`` is the version the editor started from: if the partner saved in between, nothing is
-    written and the editor is asked to look again, so neither silently overwrites the other. A new version
+    ``base_version`` is the version the editor started from (None while there is no agreement yet): if the
+    partner saved in between, or no version is given for an existing agreement, nothing is written and the editor
+    is asked to look again, so neither silently overwrites the other. A new version
     e-mails the partner a link to review and sign it (``base_url`` makes the link absolute).
     """
     partnership = _lock_partnership(partnership)
@@ -256,7 +257,7 @@ def agreement_save(
     now = timezone.now()
 
     agreement = Agreement.objects.select_for_update().filter(partnership=partnership).first()
-    if agreement is not None and base_version is not None and base_version != agreement.version:
+    if agreement is not None and base_version != agreement.version:
         raise ValidationError(
             "Your partner changed the agreement while you were editing it. Review their changes and edit again.",
             code="stale",

@@ -185,6 +185,10 @@ class EnrollmentForm(forms.Form):
         return bool(self.cleaned_data.get("accept_confidentiality")) if self.needs_acceptance else True
 
 
+# RFC 5321's limit, and the length the invitation's e-mail column holds.
+EMAIL_MAX_LENGTH = 254
+
+
 class InviteForm(forms.Form):
     emails = forms.CharField(
         label="E-mail addresses",
@@ -203,11 +207,14 @@ class InviteForm(forms.Form):
             try:
                 validate_email(part)
             except forms.ValidationError:
-                bad.append(part)
+                bad.append(f"“{part[:60]}{'…' if len(part) > 60 else ''}” is not a valid e-mail address.")
+                continue
+            if len(part) > EMAIL_MAX_LENGTH:
+                bad.append(
+                    f"“{part[:60]}…” is longer than the {EMAIL_MAX_LENGTH} characters an e-mail address may have."
+                )
         if bad:
-            raise forms.ValidationError(
-                [forms.ValidationError(f"“{b}” is not a valid e-mail address.", code="invalid") for b in bad]
-            )
+            raise forms.ValidationError([forms.ValidationError(message, code="invalid") for message in bad])
         return [p.lower() for p in parts]
 
 

@@ -41,7 +41,7 @@ def pair():
 
 def test_first_save_creates_version_one_signed_by_the_writer(pair):
     partnership, ana, _ben = pair
-    agreement = agreement_save(partnership=partnership, editor=ana, data=_data())
+    agreement = agreement_save(partnership=partnership, editor=ana, data=_data(), base_version=None)
     assert agreement.version == 1
     assert agreement.outcomes_a == "Build a dashboard on my own." and agreement.outcomes_b == ""
     assert list(agreement.signatures.values_list("user", "version")) == [(ana.pk, 1)]
@@ -50,8 +50,8 @@ def test_first_save_creates_version_one_signed_by_the_writer(pair):
 
 def test_each_partner_writes_only_their_own_outcomes(pair):
     partnership, ana, ben = pair
-    agreement_save(partnership=partnership, editor=ana, data=_data(outcomes="Ana's aim"))
-    agreement = agreement_save(partnership=partnership, editor=ben, data=_data(outcomes="Ben's aim"))
+    agreement_save(partnership=partnership, editor=ana, data=_data(outcomes="Ana's aim"), base_version=None)
+    agreement = agreement_save(partnership=partnership, editor=ben, data=_data(outcomes="Ben's aim"), base_version=1)
     assert (agreement.outcomes_a, agreement.outcomes_b) == ("Ana's aim", "Ben's aim")
     assert agreement.version == 2
 
@@ -61,7 +61,8 @@ def test_an_edit_by_one_partner_asks_the_other_to_sign_again(pair):
     agreement = AgreementFactory(partnership=partnership, signed_by=[ana, ben])
     assert agreement_state(partnership, ben).fully_signed
 
-    agreement_save(partnership=partnership, editor=ana, data=_data(outcomes=agreement.outcomes_a, channel="Slack"))
+    data = _data(outcomes=agreement.outcomes_a, channel="Slack")
+    agreement_save(partnership=partnership, editor=ana, data=data, base_version=1)
 
     partnership.refresh_from_db()
     state_for_ben = agreement_state(partnership, ben)
@@ -77,7 +78,9 @@ def test_saving_without_a_change_keeps_the_version_and_only_adds_the_editors_sig
     partnership, ana, ben = pair
     agreement = AgreementFactory(partnership=partnership, signed_by=[ana])
     snapshot = agreement.snapshot()
-    agreement_save(partnership=partnership, editor=ben, data={**snapshot, "outcomes": snapshot["outcomes_b"]})
+    agreement_save(
+        partnership=partnership, editor=ben, data={**snapshot, "outcomes": snapshot["outcomes_b"]}, base_version=1
+    )
     agreement.refresh_from_db()
     assert agreement.version == 1
     assert AgreementVersion.objects.filter(agreement=agreement).count() == 1
@@ -98,7 +101,7 @@ def test_saving_without_a_change_keeps_the_version_and_only_adds_the_editors_sig
 def test_bad_agreement_input_names_the_field_and_writes_nothing(pair, field, value):
     partnership, ana, _ben = pair
     with pytest.raises(ValidationError) as error:
-        agreement_save(partnership=partnership, editor=ana, data=_data(**{field: value}))
+        agreement_save(partnership=partnership, editor=ana, data=_data(**{field: value}), base_version=None)
     assert field in error.value.message_dict
     assert not Agreement.objects.exists()
 
@@ -106,7 +109,7 @@ def test_bad_agreement_input_names_the_field_and_writes_nothing(pair, field, val
 def test_an_outsider_cannot_write_a_pairs_agreement(pair, employee):
     partnership, _ana, _ben = pair
     with pytest.raises(ValidationError, match="Only the two partners"):
-        agreement_save(partnership=partnership, editor=employee, data=_data())
+        agreement_save(partnership=partnership, editor=employee, data=_data(), base_version=None)
     assert not Agreement.objects.exists()
 
 
@@ -114,7 +117,7 @@ def test_an_ended_partnership_cannot_change_its_agreement(pair):
     partnership, ana, _ben = pair
     partnership_end(partnership=partnership, ended_by=ana, reason="Done.")
     with pytest.raises(ValidationError, match="has ended"):
-        agreement_save(partnership=partnership, editor=ana, data=_data())
+        agreement_save(partnership=partnership, editor=ana, data=_data(), base_version=None)
 
 
 def test_an_edit_based_on_an_old_version_is_refused(pair):
@@ -125,6 +128,21 @@ def test_an_edit_based_on_an_old_version_is_refused(pair):
         agreement_save(partnership=partnership, editor=ana, data=_data(channel="Slack"), base_version=1)
     agreement.refresh_from_db()
     assert agreement.version == 2 and agreement.channel == "Teams chat"
+
+
+def test_an_edit_without_the_version_it_was_based_on_is_refused(pair, client_for):
+    """Before: a POST without base_version skipped the "your partner changed it" check and overwrote the change."""
+    partnership, ana, ben = pair
+    AgreementFactory(partnership=partnership)
+    agreement_save(partnership=partnership, editor=ben, data=_data(outcomes="Ben's new aim"), base_version=1)
+    with pytest.raises(ValidationError, match="changed the agreement while you were editing"):
+        agreement_save(partnership=partnership, editor=ana, data=_data(channel="Slack"), base_version=None)
+    response = client_for(ana).post(
+        reverse("partnerships:agreement_edit", args=[partnership.pk]),
+        {k: v for k, v in _form().items() if k != "base_version"},
+    )
+    assert "This page is out of date" in response.text
+    assert Agreement.objects.get().channel == "Teams chat"
 
 
 def test_signing_a_version_other_than_the_current_one_is_refused(pair):
@@ -145,7 +163,7 @@ def test_signing_needs_the_pledge_accepted(pair):
 
 def test_signing_needs_the_signers_own_outcomes(pair):
     partnership, ana, ben = pair
-    agreement_save(partnership=partnership, editor=ana, data=_data())
+    agreement_save(partnership=partnership, editor=ana, data=_data(), base_version=None)
     with pytest.raises(ValidationError, match="Add your own desired outcomes"):
         agreement_sign(partnership=partnership, user=ben, version=1, accept_pledge=True)
 
@@ -297,7 +315,7 @@ def test_changing_the_agreement_emails_the_partner_which_fields_changed_but_not_
     agreement = AgreementFactory(partnership=partnership, signed_by=[ana, ben])
     data = {**agreement.snapshot(), "outcomes": agreement.outcomes_b, "channel": "Signal"}
     with django_capture_on_commit_callbacks(execute=True):
-        agreement_save(partnership=partnership, editor=ben, data=data)
+        agreement_save(partnership=partnership, editor=ben, data=data, base_version=1)
     assert [m.to for m in mailoutbox] == [[ana.email]]
     assert "please sign again" in mailoutbox[0].subject
     assert "What changed: Communication channel." in mailoutbox[0].body
@@ -309,6 +327,9 @@ def test_saving_without_a_change_emails_no_one(pair, mailoutbox, django_capture_
     agreement = AgreementFactory(partnership=partnership, signed_by=[ana])
     with django_capture_on_commit_callbacks(execute=True):
         agreement_save(
-            partnership=partnership, editor=ben, data={**agreement.snapshot(), "outcomes": agreement.outcomes_b}
+            partnership=partnership,
+            editor=ben,
+            data={**agreement.snapshot(), "outcomes": agreement.outcomes_b},
+            base_version=1,
         )
     assert mailoutbox == []
