@@ -13,4 +13,9 @@ RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost 
 RUN useradd --create-home twoway
 USER twoway
 EXPOSE 8000
-CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Gunicorn reads its settings from GUNICORN_CMD_ARGS (override it per deployment). Threads (gthread): a slow
+# request holds one thread, not a whole process, so it cannot stall the site; requests are cut at 30 s (the
+# services bound every wait below that: row locks, the broker's doorbell, Redis); each process is replaced after
+# about a thousand requests so memory does not creep.
+ENV GUNICORN_CMD_ARGS="--workers 3 --worker-class gthread --threads 4 --timeout 30 --graceful-timeout 30 --keep-alive 5 --max-requests 1000 --max-requests-jitter 100 --access-logfile -"
+CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000"]

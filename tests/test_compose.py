@@ -1,8 +1,11 @@
 """docker-compose.yml describes the production stack. No Docker engine here: parse it (and ask the
 docker client to validate it where the compose plugin exists)."""
 
+import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,28 @@ def test_docker_compose_accepts_the_file():
         env={"POSTGRES_PASSWORD": "x", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
+
+
+def _gunicorn_args() -> str:
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("ENV GUNICORN_CMD_ARGS="):
+            return line.split("=", 1)[1].strip('"')
+    raise AssertionError("the Dockerfile sets no GUNICORN_CMD_ARGS")
+
+
+def test_gunicorn_uses_threads_and_a_timeout_so_one_slow_request_cannot_stall_the_site():
+    """Gunicorn itself parses the shipped settings (nothing is served)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--print-config", "mentoring.wsgi:application"],
+        env={**os.environ, "GUNICORN_CMD_ARGS": _gunicorn_args()},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = dict(re.findall(r"^(\w+)\s+=\s+(.*)$", result.stdout, flags=re.M))
+    assert config["worker_class"] == "gthread"
+    assert int(config["threads"]) >= 2 and int(config["workers"]) >= 2
+    assert int(config["timeout"]) == 30
+    assert "GUNICORN_CMD_ARGS" not in SERVICES["web"]["command"]  # the compose file uses the image's settings
