@@ -107,3 +107,13 @@ def test_the_500_page_claims_a_report_only_when_someone_receives_it(monkeypatch,
     assert "reported" not in response.text and "tell your program team" in response.text
     settings.ADMINS = [("Ops", "ops@northwind.example")]
     assert "was reported to the people who run Twoway" in client.get(reverse("home")).text
+
+
+def test_a_row_lock_is_waited_for_a_bounded_time_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("lock_timeout is a PostgreSQL setting; SQLite serialises writers instead")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "5s"
