@@ -279,6 +279,19 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Errors reach people: ADMINS are e-mailed (see README), and with SENTRY_DSN set every unhandled error and failed
+# task also goes to Sentry (or any service that speaks its protocol, e.g. GlitchTip), without personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=DJANGO_ENV,
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -147,3 +147,20 @@ def test_configured_sso_providers_appear_on_the_login_page(client, settings):
 @pytest.mark.django_db
 def test_login_page_has_no_sso_buttons_when_none_is_configured(client):
     assert "Continue with" not in client.get("/accounts/login/").text
+
+
+def test_a_sentry_dsn_switches_error_reporting_on_without_personal_data():
+    code = (
+        "import django; django.setup(); import sentry_sdk; client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.options['send_default_pii'], client.options['environment'])"
+    )
+    dsn = "https://public@errors.northwind.example/1"  # never contacted: nothing is raised here
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings", "SENTRY_DSN": dsn},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["True", "False", "development"], result.stderr
