@@ -206,9 +206,9 @@ def _remind(request, enrollments: list[Enrollment]) -> None:
     if not fresh:
         messages.info(request, "Everyone selected was already reminded today; reminders go out at most once a day.")
         return
-    services.profile_reminders_request(enrollments=fresh, base_url=base_url(request))
+    sent = services.profile_reminders_request(enrollment_ids=[e.pk for e in fresh], base_url=base_url(request))
     skipped = len(enrollments) - len(fresh)
-    text = f"Reminder to complete their skill profile sent to {len(fresh)} {'person' if len(fresh) == 1 else 'people'}."
+    text = f"Reminder to complete their skill profile sent to {sent} {'person' if sent == 1 else 'people'}."
     if skipped:
         text += f" {skipped} already reminded today."
     messages.success(request, text)
