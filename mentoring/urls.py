@@ -19,3 +19,5 @@ urlpatterns = [
     path("reports/", include("mentoring.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "mentoring.core.views.server_error"

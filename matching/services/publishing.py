@@ -24,6 +24,7 @@ from matching.models import (
     MatchRun,
     MatchRunStatus,
 )
+from matching.services.failures import failure_told
 from matching.services.guards import (
     TEMPORARY_ERRORS,
     check_cohort_status,
@@ -182,9 +183,9 @@ def match_run_publish_execute(*, run_id: int, base_url: str = "") -> MatchRun | 
     except TEMPORARY_ERRORS:
         raise
     except Exception as error:
-        match_run_publish_fail(
-            run_id=run_id, message=f"Unexpected error ({type(error).__name__}); the team has been told. Publish again."
-        )
+        with transaction.atomic():
+            told = failure_told(run_id=run_id, stage="publishing", error=error)
+            match_run_publish_fail(run_id=run_id, message=f"{told} Publish again.")
         raise
     else:
         _forget_publish_progress(run_id)
