@@ -7,49 +7,26 @@ subject or body. A row recorded but never sent is not carried over (a reminder s
 beat). Going back recreates an empty SessionEmail table.
 """
 
-import uuid
-
 from django.db import migrations
 
-BATCH = 1000
+from mentoring.notifications.history import sent_messages_insert
+
+
+def _key(row: dict) -> str:
+    key = f"session_{row['kind']}:{row['session_id']}:{row['recipient_id']}:{row['sequence']}"
+    return f"{key}:{row['lead_hours']}" if row["kind"] == "reminder" else key
 
 
 def sent_session_emails_to_outbox(apps, schema_editor):
     SessionEmail = apps.get_model("sessions_log", "SessionEmail")
-    Message = apps.get_model("notifications", "Message")
-    rows = (
-        SessionEmail.objects.filter(sent_at__isnull=False)
-        .order_by("pk")
-        .values_list(
-            "session_id", "recipient_id", "recipient__email", "kind", "sequence", "lead_hours",
-            "calendar_method", "created_at", "sent_at",
-        )
+    fields = ["session_id", "recipient_id", "recipient__email", "kind", "sequence", "lead_hours", "calendar_method"]
+    rows = SessionEmail.objects.filter(sent_at__isnull=False).order_by("pk").values(*fields, "created_at", "sent_at")
+    sent_messages_insert(
+        apps.get_model("notifications", "Message"),
+        rows.iterator(chunk_size=1000),
+        kind=lambda row: f"session_{row['kind']}",
+        key=_key,
     )
-    messages = []
-    for session_id, recipient_id, email, kind, sequence, lead_hours, method, created_at, sent_at in rows.iterator(
-        chunk_size=BATCH
-    ):
-        key = f"session_{kind}:{session_id}:{recipient_id}:{sequence}"
-        messages.append(
-            Message(
-                kind=f"session_{kind}",
-                channel="email",
-                recipient_id=recipient_id,
-                address=email,
-                calendar_method=method,
-                message_id_header=f"<{uuid.uuid4().hex}@twoway.migrated>",
-                key=f"{key}:{lead_hours}" if kind == "reminder" else key,
-                state="sent",
-                attempts=1,
-                created_at=created_at,
-                send_after=created_at,
-                sent_at=sent_at,
-            )
-        )
-        if len(messages) == BATCH:
-            Message.objects.bulk_create(messages)
-            messages = []
-    Message.objects.bulk_create(messages)
 
 
 class Migration(migrations.Migration):

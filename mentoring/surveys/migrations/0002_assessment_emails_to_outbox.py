@@ -6,42 +6,20 @@ so those rows keep no subject or body. A row recorded but never claimed is not c
 that person's e-mail again. Going back recreates an empty AssessmentEmail table.
 """
 
-import uuid
-
 from django.db import migrations
 
-BATCH = 1000
+from mentoring.notifications.history import sent_messages_insert
 
 
 def claimed_assessment_emails_to_outbox(apps, schema_editor):
     AssessmentEmail = apps.get_model("surveys", "AssessmentEmail")
-    Message = apps.get_model("notifications", "Message")
-    rows = (
-        AssessmentEmail.objects.filter(sent_at__isnull=False)
-        .order_by("pk")
-        .values_list("assessment_id", "recipient_id", "recipient__email", "created_at", "sent_at")
+    fields = ["assessment_id", "recipient_id", "recipient__email", "created_at", "sent_at"]
+    sent_messages_insert(
+        apps.get_model("notifications", "Message"),
+        AssessmentEmail.objects.filter(sent_at__isnull=False).order_by("pk").values(*fields).iterator(chunk_size=1000),
+        kind=lambda row: "assessment_open",
+        key=lambda row: f"assessment_open:{row['assessment_id']}:{row['recipient_id']}",
     )
-    messages = []
-    for assessment_id, recipient_id, email, created_at, sent_at in rows.iterator(chunk_size=BATCH):
-        messages.append(
-            Message(
-                kind="assessment_open",
-                channel="email",
-                recipient_id=recipient_id,
-                address=email,
-                message_id_header=f"<{uuid.uuid4().hex}@twoway.migrated>",
-                key=f"assessment_open:{assessment_id}:{recipient_id}",
-                state="sent",
-                attempts=1,
-                created_at=created_at,
-                send_after=created_at,
-                sent_at=sent_at,
-            )
-        )
-        if len(messages) == BATCH:
-            Message.objects.bulk_create(messages)
-            messages = []
-    Message.objects.bulk_create(messages)
 
 
 class Migration(migrations.Migration):
