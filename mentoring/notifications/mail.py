@@ -39,3 +39,7 @@ def email_for(message: Message) -> EmailMultiAlternatives:
         email.attach_alternative(message.calendar, "text/calendar")
         email.attach("invite.ics", message.calendar.encode("utf-8"), "application/ics")
     return email
+
+
+def send(message: Message) -> None:
+    email_for(message).send()

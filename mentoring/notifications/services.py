@@ -33,7 +33,7 @@ from django.utils import translation
 
 from mentoring.core.tasks import TEMPORARY_ERRORS, ring
 from mentoring.notifications import mail, selectors
-from mentoring.notifications.models import Message, MessageState
+from mentoring.notifications.models import Channel, Message, MessageState
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ LAST_RETRY = datetime.timedelta(hours=1)
 SWEEP_AFTER = datetime.timedelta(minutes=1)
 SWEEP_BATCH = 1000
 INSERT_BATCH = 500
+# How each channel's messages leave; in-app, Slack and Teams add theirs here.
+SENDERS = {Channel.EMAIL: mail.send}
 
 _muted: ContextVar[bool] = ContextVar("twoway_messages_muted", default=False)
 
@@ -292,7 +294,7 @@ def message_deliver(*, message_id: int) -> str:
     if message is None:
         return "not claimed"
     try:
-        mail.email_for(message).send()
+        SENDERS[message.channel](message)
     except Exception as error:
         text = f"{type(error).__name__}: {error}"[:2000]
         if _is_permanent(error):
