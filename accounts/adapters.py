@@ -4,8 +4,10 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.html import strip_tags
 
-from mentoring.notifications.emails import queue_message
+from accounts.models import User
+from mentoring.notifications.services import Content, Draft, messages_queue
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -29,11 +31,29 @@ class AccountAdapter(DefaultAccountAdapter):
         return email.lower()
 
     def send_mail(self, template_prefix, email, context):
-        # Rendered now (the request is here), sent by a worker so sign-up never waits on SMTP.
+        # Rendered now by allauth (the request is here), written to the outbox and sent by a worker, so sign-up never
+        # waits on SMTP and a broker that is down loses nothing.
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        queue_message(self.render_mail(template_prefix, email, ctx))
+        message = self.render_mail(template_prefix, email, ctx)
+        if message.content_subtype == "html":  # allauth sends an HTML-only template as the body itself
+            body, html = strip_tags(message.body), message.body
+        else:
+            body = message.body
+            html = next((part for part, mimetype in message.alternatives if mimetype == "text/html"), "")
+        user = context.get("user")
+        messages_queue(
+            [
+                Draft(
+                    kind="account_" + template_prefix.rsplit("/", 1)[-1],
+                    to=email,
+                    content=Content(subject=str(message.subject), body=body, html=html),
+                    recipient_id=user.pk if isinstance(user, User) else None,
+                    from_email=message.from_email,
+                )
+            ]
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -6,6 +6,7 @@ is listed in README.md.
 """
 
 import sys
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -236,29 +237,38 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Twoway <twoway@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering must not hold a worker: it is a temporary error, retried later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Who is told when something breaks (a match run or a publication fails), e.g. "Ops <ops@example.com>, dev@example.com".
+ADMINS = [(name, address) for name, address in getaddresses([env.str("ADMINS", default="")]) if address]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery ------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Tasks write their results to the database; nobody waits on a Celery result, so there is no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# The broker is a doorbell: a request that rings it must not hang when it is down. One attempt, a short connect and
+# socket timeout, and the failure is only logged (mentoring.core.tasks.ring); the outbox sweeper rings again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# An unacknowledged task (its worker died: acks_late) is delivered again after visibility_timeout: just above the
+# longest a task may run (CELERY_TASK_TIME_LIMIT), not Redis's default hour. The sweepers recover lost work
+# sooner from the rows themselves.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "visibility_timeout": 360}
 # Without a broker every task runs inline, so the app works with no services at all.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-# An unacknowledged task (its worker died: acks_late) is delivered again after this long: just above the longest
-# a task may run, not Redis's default hour. The sweepers recover lost work sooner from the rows themselves.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
-CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "mentoring.core.tasks.beat_heartbeat", "schedule": 60.0},
+    "outbox-sweeper": {"task": "mentoring.notifications.tasks.sweep_outbox", "schedule": 60.0},
     "match-runs-sweeper": {"task": "matching.tasks.sweep_match_runs", "schedule": 60.0},
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},

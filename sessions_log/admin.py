@@ -3,7 +3,7 @@ and only the author (or, if they shared it, the program team in the app) reads a
 
 from django.contrib import admin
 
-from sessions_log.models import CheckIn, Session, SessionEmail, SessionHalf, SessionNote
+from sessions_log.models import CheckIn, Session, SessionHalf, SessionNote
 
 
 class SessionHalfInline(admin.TabularInline):
@@ -47,12 +47,4 @@ class CheckInAdmin(NoTextAdmin):
     list_display = ("__str__", "author", "contact_requested", "shared_with_program_team", "created_at")
     list_filter = ("contact_requested", "shared_with_program_team")
     fields = ("session", "author", "contact_requested", "shared_with_program_team", "created_at", "updated_at")
-    readonly_fields = fields
-
-
-@admin.register(SessionEmail)
-class SessionEmailAdmin(NoTextAdmin):
-    list_display = ("__str__", "kind", "calendar_method", "created_at", "sent_at")
-    list_filter = ("kind", "calendar_method")
-    fields = ("session", "recipient", "actor", "kind", "sequence", "calendar_method", "created_at", "sent_at")
     readonly_fields = fields

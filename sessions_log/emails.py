@@ -1,75 +1,97 @@
-"""E-mails about sessions, with the calendar file Outlook and Google Calendar read as an invitation.
+"""E-mails about sessions: proposals, answers, calendar invitations, updates, cancellations and reminders.
 
-The calendar goes in twice, as mail clients expect: as a ``text/calendar; method=...`` alternative of the
-message (what Outlook and Gmail turn into an invitation with buttons) and as an ``invite.ics`` attachment (for
-clients that only offer attachments). Times in the text are in the recipient's own time zone.
+Each is a message of the outbox (mentoring.notifications), rendered when it is queued, in the recipient's own time
+zone, and keyed by kind, session, recipient and the session's calendar sequence (and a reminder's lead time), so
+each goes out once. Calendar e-mails carry the session's iCalendar (iTIP METHOD REQUEST or CANCEL), which the
+outbox sends as an invitation and as ``invite.ics``.
 """
 
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone
+from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from accounts.models import User
+from mentoring.notifications.models import Message
+from mentoring.notifications.services import (
+    CalendarPart,
+    Draft,
+    absolute_link,
+    message_draft,
+    messages_are_muted,
+    messages_queue,
+)
 from sessions_log import calendar as ical
-from sessions_log.models import SessionEmail
+from sessions_log.models import EmailKind, Session, SessionHalf
 from sessions_log.times import user_zone
 
-
-class CalendarEmail(EmailMultiAlternatives):
-    """An e-mail whose text/calendar alternative carries the iTIP method in its Content-Type."""
-
-    calendar_method = ""
-
-    def _create_mime_attachment(self, content, mimetype):
-        attachment = super()._create_mime_attachment(content, mimetype)
-        if mimetype == "text/calendar" and self.calendar_method:
-            attachment.set_param("method", self.calendar_method)
-        return attachment
+HALVES = Prefetch(
+    "halves", queryset=SessionHalf.objects.select_related("mentor", "mentee", "topic_skill").order_by("order")
+)
 
 
-def build_session_message(email: SessionEmail, *, base_url: str) -> EmailMultiAlternatives:
-    session = email.session
-    recipient = email.recipient
+def session_message_key(kind: str, session: Session, recipient_id: int, *, lead_hours: int | None = None) -> str:
+    """``session_<kind>:<session>:<recipient>:<sequence>``, and ``:<lead hours>`` for a reminder."""
+    key = f"session_{kind}:{session.pk}:{recipient_id}:{session.sequence}"
+    return key if lead_hours is None else f"{key}:{lead_hours}"
+
+
+def session_message_draft(
+    session: Session,
+    *,
+    kind: str,
+    recipient: User,
+    actor: User | None,
+    base_url: str,
+    halves: list[SessionHalf],
+    calendar: CalendarPart | None = None,
+    lead_hours: int | None = None,
+) -> Draft:
     partnership = session.partnership
-    link = base_url.rstrip("/") + session.get_absolute_url()
     zone = user_zone(recipient)
     context = {
         "recipient": recipient,
-        "actor": email.actor,
+        "actor": actor,
         "partner": partnership.partner_of(recipient),
         "session": session,
-        "halves": list(session.halves.select_related("mentor", "mentee", "topic_skill").order_by("order")),
-        "link": link,
+        "halves": halves,
+        "link": absolute_link(base_url, session.get_absolute_url()),
         "zone_name": zone.key,
-        "with_calendar": bool(email.calendar_method),
-        "by_recipient": email.actor_id == recipient.pk,
+        "with_calendar": calendar is not None,
+        "by_recipient": actor is not None and actor.pk == recipient.pk,
         "partnership_active": partnership.status == "active",
-        "lead_hours": email.lead_hours,
+        "lead_hours": lead_hours or 0,
     }
-    template = f"emails/session_{email.kind}"
-    with timezone.override(zone):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
-        html = render_to_string(f"{template}_body.html", context)
-    message = CalendarEmail(subject=f"[Twoway] {subject}", body=body, to=[recipient.email])
-    message.attach_alternative(html, "text/html")
-    if email.calendar_method:
-        ics = ical.session_calendar(session, method=email.calendar_method, link=link)
-        message.calendar_method = email.calendar_method
-        message.attach_alternative(ics.decode("utf-8"), "text/calendar")
-        message.attach("invite.ics", ics, "application/ics")
-    return message
+    return message_draft(
+        kind=f"session_{kind}",
+        to=recipient.email,
+        context=context,
+        recipient=recipient,
+        timezone=zone.key,
+        key=session_message_key(kind, session, recipient.pk, lead_hours=lead_hours),
+        calendar=calendar,
+        # A reminder of a session that has started is no use: one that could not go out in time is dropped.
+        expires_at=session.start if kind == EmailKind.REMINDER else None,
+    )
 
 
-def session_email_send(*, email_id: int, base_url: str) -> bool:
-    """Send one recorded session e-mail, exactly once: claim the row first, give it back if sending fails."""
-    if not SessionEmail.objects.filter(pk=email_id, sent_at=None).update(sent_at=timezone.now()):
-        return False
-    email = SessionEmail.objects.select_related(
-        "recipient", "actor", "session__partnership__member_a", "session__partnership__member_b"
-    ).get(pk=email_id)
-    try:
-        build_session_message(email, base_url=base_url).send()
-    except Exception:
-        SessionEmail.objects.filter(pk=email_id).update(sent_at=None)
-        raise
-    return True
+def session_messages_queue(
+    session: Session, *, kind: str, recipients: Iterable[User], actor: User | None, base_url: str, method: str = ""
+) -> list[Message]:
+    """Tell each recipient about the session (with its calendar when ``method`` is REQUEST or CANCEL), after commit."""
+    if messages_are_muted():
+        return []
+    halves = list(session.halves.select_related("mentor", "mentee", "topic_skill").order_by("order"))
+    link = absolute_link(base_url, session.get_absolute_url())
+    calendar = (
+        CalendarPart(method=method, ics=ical.session_calendar(session, method=method, link=link).decode("utf-8"))
+        if method
+        else None
+    )
+    return messages_queue(
+        session_message_draft(
+            session, kind=kind, recipient=recipient, actor=actor, base_url=base_url, halves=halves, calendar=calendar
+        )
+        for recipient in recipients
+    )

@@ -299,45 +299,11 @@ class CheckInGoalProgress(models.Model):
 
 
 class EmailKind(models.TextChoices):
+    """What a session e-mail is about; its outbox kind is ``session_<kind>`` (templates/emails/session_<kind>_*)."""
+
     PROPOSAL = "proposal", "New time proposed"
     DECLINED = "declined", "Proposal declined"
     INVITATION = "invitation", "Calendar invitation"
     UPDATE = "update", "Calendar update"
     CANCELLATION = "cancellation", "Cancellation"
     REMINDER = "reminder", "Reminder"
-
-
-class SessionEmail(models.Model):
-    """One e-mail about a session to one partner: claimed by the task that sends it, so it goes out once."""
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="emails")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=16, choices=EmailKind.choices)
-    sequence = models.PositiveIntegerField()
-    calendar_method = models.CharField(max_length=8, blank=True, help_text="REQUEST, CANCEL, or empty for none.")
-    lead_hours = models.PositiveSmallIntegerField(
-        default=0, help_text="For reminders: how many hours before the start this one is (the cohort's setting)."
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            # A reminder is keyed by its lead time too, and by the sequence, so a rescheduled session is
-            # reminded of again at its new time.
-            models.UniqueConstraint(
-                fields=["session", "recipient", "kind", "sequence", "lead_hours"], name="session_email_once_per_change"
-            ),
-            models.CheckConstraint(condition=models.Q(kind__in=EmailKind.values), name="session_email_kind_valid"),
-            models.CheckConstraint(
-                condition=models.Q(calendar_method__in=["", "REQUEST", "CANCEL"]),
-                name="session_email_calendar_method_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient} (session {self.session_id}, #{self.sequence})"

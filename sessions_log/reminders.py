@@ -1,9 +1,9 @@
 """Reminders before sessions, at the lead times the cohort sets (e.g. 24 h and 1 h before).
 
-Celery beat calls ``reminders_queue_due`` every few minutes. Each reminder is a ``SessionEmail`` row keyed by
-(session, recipient, kind, sequence, lead time): a second run, a second beat or a retried task finds the row
-already there, and the sending task claims the row, so each reminder goes out exactly once. A rescheduled
-session has a new sequence, so it is reminded of again at its new time.
+Celery beat calls ``reminders_queue_due`` every few minutes. Each reminder is an outbox message keyed by
+``session_reminder:<session>:<recipient>:<sequence>:<lead hours>``: a second run, a second beat or a retried task
+finds the key taken and writes nothing, so each reminder goes out exactly once. A rescheduled session has a new
+sequence, so it is reminded of again at its new time.
 """
 
 import datetime
@@ -11,11 +11,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from mentoring.core.tasks import ring
-from mentoring.notifications.emails import emails_are_muted
+from mentoring.notifications.selectors import message_keys_taken
+from mentoring.notifications.services import messages_are_muted, messages_queue
 from mentoring.partnerships.models import PartnershipStatus
 from mentoring.programs.models import MAX_REMINDER_LEAD_HOURS
-from sessions_log.models import EmailKind, Session, SessionEmail, SessionStatus
+from sessions_log.emails import HALVES, session_message_draft, session_message_key
+from sessions_log.models import EmailKind, Session, SessionStatus
 
 
 def due_lead_hours(*, start: datetime.datetime, now: datetime.datetime, lead_hours: list[int]) -> int | None:
@@ -30,43 +31,44 @@ def due_lead_hours(*, start: datetime.datetime, now: datetime.datetime, lead_hou
 
 @transaction.atomic
 def reminders_queue_due(*, base_url: str, now: datetime.datetime | None = None) -> int:
-    """Record every reminder due now and queue its sending; returns how many new reminders were recorded."""
-    if emails_are_muted():
+    """Queue every reminder due now that is not queued yet; returns how many new reminders were queued."""
+    if messages_are_muted():
         return 0
     now = now or timezone.now()
     # Lead times are a JSON list per cohort, so the database narrows to the longest lead time allowed and
     # Python picks the reminder due for each session.
-    sessions = Session.objects.filter(
-        status=SessionStatus.ACCEPTED,
-        partnership__status=PartnershipStatus.ACTIVE,
-        start__gt=now,
-        start__lte=now + datetime.timedelta(hours=MAX_REMINDER_LEAD_HOURS),
-    ).select_related("partnership__cohort")
-    rows = []
+    sessions = (
+        Session.objects.filter(
+            status=SessionStatus.ACCEPTED,
+            partnership__status=PartnershipStatus.ACTIVE,
+            start__gt=now,
+            start__lte=now + datetime.timedelta(hours=MAX_REMINDER_LEAD_HOURS),
+        )
+        .select_related("partnership__cohort", "partnership__member_a", "partnership__member_b")
+        .prefetch_related(HALVES)
+    )
+    due = []
     for session in sessions:
         hours = due_lead_hours(start=session.start, now=now, lead_hours=session.partnership.cohort.reminder_lead_hours)
-        if hours is None:
-            continue
-        for recipient_id in (session.partnership.member_a_id, session.partnership.member_b_id):
-            rows.append(
-                SessionEmail(
-                    session=session,
-                    recipient_id=recipient_id,
-                    kind=EmailKind.REMINDER,
-                    sequence=session.sequence,
-                    lead_hours=hours,
-                    created_at=now,
-                )
-            )
-    due_sessions = {row.session_id for row in rows}
-    reminders = SessionEmail.objects.filter(kind=EmailKind.REMINDER, session_id__in=due_sessions)
-    recorded = set(reminders.values_list("session_id", "recipient_id", "sequence", "lead_hours"))
-    new = [r for r in rows if (r.session_id, r.recipient_id, r.sequence, r.lead_hours) not in recorded]
-    # A second beat running at the same moment may record the same rows: the unique key keeps one of each.
-    SessionEmail.objects.bulk_create(new, ignore_conflicts=True)
-    # Unsent ones include reminders whose earlier sending failed: queue them again; the task's claim
-    # makes sure each still goes out once.
-    pending = list(reminders.filter(sent_at=None).values_list("pk", flat=True))
-    for pk in pending:
-        ring("sessions_log.tasks.send_session_email", email_id=pk, base_url=base_url)
-    return len(new)
+        if hours is not None:
+            due += [
+                (session_message_key(EmailKind.REMINDER, session, member.pk, lead_hours=hours), session, member, hours)
+                for member in session.partnership.members
+            ]
+    taken = message_keys_taken(key for key, *_ in due)
+    # Rendered only for the reminders not queued yet; a second beat at the same moment may render the same ones,
+    # and their keys keep one of each.
+    drafts = [
+        session_message_draft(
+            session,
+            kind=EmailKind.REMINDER,
+            recipient=member,
+            actor=None,
+            base_url=base_url,
+            halves=list(session.halves.all()),
+            lead_hours=hours,
+        )
+        for key, session, member, hours in due
+        if key not in taken
+    ]
+    return len(messages_queue(drafts))

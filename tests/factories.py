@@ -356,3 +356,26 @@ class AssessmentResponseFactory(factory.django.DjangoModelFactory):
             AssessmentSkillRating.objects.bulk_create(
                 [AssessmentSkillRating(response=obj, skill=s, start_level=a, level=b) for s, a, b in extracted]
             )
+
+
+# --- The outbox (notifications) -------------------------------------------------------------------------------
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """An e-mail waiting in the outbox, as message_queue writes it (rung for by nobody: tests send it)."""
+
+    class Meta:
+        model = "notifications.Message"
+
+    kind = "profile_reminder"
+    address = factory.Sequence(lambda n: f"reader{n}@northwind.example")
+    subject = "[Twoway] Hello"
+    body = "Hello in text"
+    html = "<p>Hello in HTML</p>"
+    message_id_header = factory.Sequence(lambda n: f"<message-{n}@northwind.example>")
+
+
+class FailedMessageFactory(MessageFactory):
+    state = "failed"
+    attempts = 8
+    last_error = "SMTPRecipientsRefused: {'x@northwind.example': (550, b'No such user')}"

@@ -24,6 +24,7 @@ from matching.models import (
     MatchRun,
     MatchRunStatus,
 )
+from matching.services.failures import failure_told
 from matching.services.guards import (
     TEMPORARY_ERRORS,
     check_cohort_status,
@@ -31,7 +32,7 @@ from matching.services.guards import (
 )
 from matching.services.proposals import not_editable_message
 from mentoring.core.tasks import ring
-from mentoring.notifications.emails import queue_email
+from mentoring.notifications.services import message_draft, messages_queue
 from mentoring.partnerships.models import Partnership
 from mentoring.partnerships.services import partnership_create
 from mentoring.programs.models import Cohort, CohortStatus
@@ -60,20 +61,28 @@ def mark_lost_runs(cohort: Cohort) -> None:
 
 
 def _notify(partnership: Partnership, base_url: str) -> None:
-    """Tell both partners who their partner is and why, with a link to their pair's page."""
+    """Tell both partners who their partner is and why, with a link to their pair's page. The messages are written
+    in the publishing transaction: a publication that rolls back tells nobody."""
     link = base_url.rstrip("/") + reverse("partnerships:detail", args=[partnership.pk])
-    for user in partnership.members:
-        partner = partnership.partner_of(user)
-        context = {
-            "user": user,
-            "partner": partner,
-            "partnership": partnership,
-            "cohort": partnership.cohort,
-            "teaches": partnership.teaches(user),
-            "learns": partnership.teaches(partner),
-            "link": link,
-        }
-        queue_email("match_published", to=user.email, context=context)
+    messages_queue(
+        message_draft(
+            kind="match_published",
+            to=user.email,
+            recipient=user,
+            timezone=user.timezone,
+            key=f"match_published:{partnership.pk}:{user.pk}",
+            context={
+                "user": user,
+                "partner": partnership.partner_of(user),
+                "partnership": partnership,
+                "cohort": partnership.cohort,
+                "teaches": partnership.teaches(user),
+                "learns": partnership.teaches(partnership.partner_of(user)),
+                "link": link,
+            },
+        )
+        for user in partnership.members
+    )
 
 
 def _check_publishable(run: MatchRun, cohort: Cohort) -> None:
@@ -176,9 +185,9 @@ def match_run_publish_execute(*, run_id: int, base_url: str = "") -> MatchRun | 
     except TEMPORARY_ERRORS:
         raise
     except Exception as error:
-        match_run_publish_fail(
-            run_id=run_id, message=f"Unexpected error ({type(error).__name__}); the team has been told. Publish again."
-        )
+        with transaction.atomic():
+            told = failure_told(run_id=run_id, stage="publishing", error=error)
+            match_run_publish_fail(run_id=run_id, message=f"{told} Publish again.")
         raise
     else:
         _forget_publish_progress(run_id)

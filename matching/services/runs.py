@@ -29,6 +29,7 @@ from matching.models import (
     MatchUnmatched,
 )
 from matching.scoring import describe
+from matching.services.failures import failure_told
 from matching.services.guards import (
     RECIPROCITY_PROBLEMS,
     TEMPORARY_ERRORS,
@@ -176,7 +177,8 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     except TEMPORARY_ERRORS:
         raise
     except Exception as error:
-        match_run_fail(run_id=run_id, message=f"Unexpected error ({type(error).__name__}); the team has been told.")
+        with transaction.atomic():
+            match_run_fail(run_id=run_id, message=failure_told(run_id=run_id, stage="matching", error=error))
         raise
     return MatchRun.objects.get(pk=run_id)
 

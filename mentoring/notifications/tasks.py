@@ -1,15 +1,34 @@
-"""Sending what the outbox holds."""
+"""Sending what the outbox holds: one task per message (the doorbell), and the beat sweeper that rings again."""
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
 
 from mentoring.core.tasks import TwowayTask
+from mentoring.notifications import services
 
 
-@shared_task(base=TwowayTask, name="mentoring.notifications.tasks.send_email")
-def send_email(*, subject: str, body: str, to: list[str], html: str | None = None, from_email: str | None = None):
-    """Send one e-mail. SMTP hiccups are retried with backoff; anything else is a bug and fails loudly."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+# Its hard time limit stays below the lease (services.LEASE), so a row is never taken from a worker still sending it.
+@shared_task(
+    bind=True,
+    base=TwowayTask,
+    name="mentoring.notifications.tasks.deliver_message",
+    soft_time_limit=100,
+    time_limit=120,
+)
+def deliver_message(self, *, message_id: int, sent: bool = False) -> str:
+    """Send one message row. A row someone else claimed, already sent, or not due is left alone.
+
+    When the message left but recording it failed, only the recording is retried (``sent=True``), so a database
+    hiccup never sends it twice."""
+    if sent:
+        services.message_mark_sent(message_id=message_id)
+        return "sent"
+    try:
+        return services.message_deliver(message_id=message_id)
+    except services.SentButNotRecorded as error:
+        raise self.retry(kwargs={"message_id": message_id, "sent": True}, exc=error, countdown=5) from None
+
+
+@shared_task(base=TwowayTask, name="mentoring.notifications.tasks.sweep_outbox")
+def sweep_outbox() -> int:
+    """Celery beat, every minute: ring again for the rows the broker lost, retries that are due and dead leases."""
+    return services.outbox_sweep()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Skill, User, WantedSkill
 from accounts.permissions import is_program_admin
-from mentoring.notifications.emails import queue_email
+from mentoring.notifications.services import message_queue
 from mentoring.partnerships import signals
 from mentoring.partnerships.models import (
     GOALS_PER_PERSON_MAX,
@@ -147,7 +147,9 @@ def partnership_end(*, partnership: Partnership, ended_by: User, reason: str, ba
                 "partnership": partnership,
                 "link": link,
             }
-            queue_email("partnership_ended", to=member.email, context=context)
+            message_queue(
+                kind="partnership_ended", to=member.email, recipient=member, timezone=member.timezone, context=context
+            )
     return partnership
 
 
@@ -233,7 +235,9 @@ def _ask_partner_to_sign(*, partnership: Partnership, editor: User, changed: lis
         "changed": changed,
         "link": base_url.rstrip("/") + reverse("partnerships:detail", args=[partnership.pk]) + "#agreement",
     }
-    queue_email("agreement_to_sign", to=partner.email, context=context)
+    message_queue(
+        kind="agreement_to_sign", to=partner.email, recipient=partner, timezone=partner.timezone, context=context
+    )
 
 
 @transaction.atomic

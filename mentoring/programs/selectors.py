@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import OfferedSkill, SeniorityBand, SkillProfile, User, WantedSkill
+from accounts.models import Completeness, OfferedSkill, SeniorityBand, SkillProfile, User, WantedSkill
 from mentoring.programs.models import (
     PLACE_HOLDING_STATUSES,
     Cohort,
@@ -193,6 +193,30 @@ def _skill_count(model) -> Subquery:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def _with_skill_counts(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    return enrollments.select_related("user", "user__profile").annotate(
+        offered_count=_skill_count(OfferedSkill), wanted_count=_skill_count(WantedSkill)
+    )
+
+
+def _completeness(enrollment: Enrollment) -> tuple[SkillProfile | None, Completeness]:
+    """The person's profile (None before they wrote one) and how complete it is; needs _with_skill_counts."""
+    try:
+        profile = enrollment.user.profile
+    except SkillProfile.DoesNotExist:
+        profile = None
+    measured = (profile or SkillProfile(user=enrollment.user)).completeness(
+        enrollment.offered_count, enrollment.wanted_count
+    )
+    return profile, measured
+
+
+def profile_completeness(enrollment_ids: list[int]) -> list[tuple[Enrollment, Completeness]]:
+    """Each enrollment (with its person and cohort) and how complete the person's skill profile is: one query."""
+    enrollments = _with_skill_counts(Enrollment.objects.filter(pk__in=enrollment_ids).select_related("cohort__program"))
+    return [(enrollment, _completeness(enrollment)[1]) for enrollment in enrollments.order_by("pk")]
+
+
 STATUS_ORDER = {
     EnrollmentStatus.APPROVED: 0,
     EnrollmentStatus.APPLIED: 1,
@@ -253,21 +277,10 @@ class Roster:
 
 def cohort_roster(cohort: Cohort) -> Roster:
     """Enrollments with each person's profile completeness, and counts by status, department and seniority."""
-    enrollments = (
-        cohort.enrollments.select_related("user", "user__profile")
-        .annotate(offered_count=_skill_count(OfferedSkill), wanted_count=_skill_count(WantedSkill))
-        .order_by("applied_at", "pk")
-    )
     rows: list[RosterRow] = []
-    for enrollment in enrollments:
+    for enrollment in _with_skill_counts(cohort.enrollments.order_by("applied_at", "pk")):
         enrollment.cohort = cohort  # already loaded; saves a query per row when templates reach for it
-        try:
-            profile = enrollment.user.profile
-        except SkillProfile.DoesNotExist:
-            profile = None
-        measured = (profile or SkillProfile(user=enrollment.user)).completeness(
-            enrollment.offered_count, enrollment.wanted_count
-        )
+        profile, measured = _completeness(enrollment)
         rows.append(RosterRow(enrollment, profile, measured, enrollment.offered_count, enrollment.wanted_count))
 
     waitlisted = sorted(

@@ -14,6 +14,8 @@ urlpatterns = [
     # Program admins' console
     path("manage/", views.program_list, name="program_list"),
     path("manage/new/", views.program_create, name="program_create"),
+    path("manage/messages/failed/", views.failed_message_list, name="failed_messages"),
+    path("manage/messages/<int:pk>/send-again/", views.failed_message_send_again, name="failed_message_send_again"),
     path("manage/<int:pk>/", views.program_detail, name="program_detail"),
     path("manage/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("manage/<int:program_pk>/cohorts/new/", views.cohort_create, name="cohort_create"),

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import employee_required, program_admin_required
 from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.notifications.selectors import failed_message_count, failed_messages
+from mentoring.notifications.services import MAX_ATTEMPTS, message_send_again
 from mentoring.programs import selectors, services
 from mentoring.programs.forms import (
     ENROLLMENT_ACTIONS,
@@ -25,13 +27,32 @@ from mentoring.programs.forms import (
 from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Invitation, Program
 from mentoring.programs.permissions import own_enrollment_or_404, visible_cohort_or_404
 
+FAILED_SHOWN = 200  # the newest; Django admin lists them all
+
 # --- Console: programs ----------------------------------------------------------------------------------
 
 
 @program_admin_required
 def program_list(request):
-    """Program admins: every program with how many cohorts it has."""
-    return render(request, "programs/program_list.html", {"programs": selectors.programs_for_console()})
+    """Program admins: every program with how many cohorts it has, and whether any message could not be sent."""
+    context = {"programs": selectors.programs_for_console(), "failed_messages": failed_message_count()}
+    return render(request, "programs/program_list.html", context)
+
+
+@program_admin_required
+def failed_message_list(request):
+    """Program admins: the messages the outbox gave up on (to whom, what, why; never their text), to send again."""
+    context = {"failed": failed_messages()[:FAILED_SHOWN], "max_attempts": MAX_ATTEMPTS}
+    return render(request, "programs/failed_messages.html", context)
+
+
+@program_admin_required
+@require_POST
+def failed_message_send_again(request, pk: int):
+    message = get_object_or_404(failed_messages(), pk=pk)
+    if message_send_again(message=message):
+        messages.success(request, f"The message to {message.address} is queued again.")
+    return redirect("programs:failed_messages")
 
 
 @program_admin_required
@@ -206,9 +227,9 @@ def _remind(request, enrollments: list[Enrollment]) -> None:
     if not fresh:
         messages.info(request, "Everyone selected was already reminded today; reminders go out at most once a day.")
         return
-    services.profile_reminders_request(enrollments=fresh, base_url=base_url(request))
+    sent = services.profile_reminders_request(enrollment_ids=[e.pk for e in fresh], base_url=base_url(request))
     skipped = len(enrollments) - len(fresh)
-    text = f"Reminder to complete their skill profile sent to {len(fresh)} {'person' if len(fresh) == 1 else 'people'}."
+    text = f"Reminder to complete their skill profile sent to {sent} {'person' if sent == 1 else 'people'}."
     if skipped:
         text += f" {skipped} already reminded today."
     messages.success(request, text)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from mentoring.surveys.models import Assessment, AssessmentEmail, AssessmentResponse
+from mentoring.surveys.models import Assessment, AssessmentResponse
 
 
 @admin.register(Assessment)
@@ -23,20 +23,6 @@ class AssessmentResponseAdmin(admin.ModelAdmin):
     list_select_related = ["respondent", "assessment", "assessment__cohort", "assessment__cohort__program"]
     search_fields = ["respondent__email"]
     fields = ["assessment", "respondent", "created_at", "updated_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AssessmentEmail)
-class AssessmentEmailAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "assessment", "created_at", "sent_at"]
-    list_select_related = ["recipient", "assessment", "assessment__cohort", "assessment__cohort__program"]
-    fields = ["assessment", "recipient", "created_at", "sent_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -217,26 +217,3 @@ class AssessmentSkillRating(models.Model):
 
     def __str__(self) -> str:
         return f"Skill rating {self.pk} of answer {self.response_id}"
-
-
-class AssessmentEmail(models.Model):
-    """The "your survey is open" e-mail to one participant: claimed by the task that sends it, so it goes out once.
-
-    ``sent_at`` is set when the task claims the row; a row whose person answered (or whose survey closed) before
-    it went out is claimed without sending.
-    """
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="emails")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        db_table = "mentoring_assessmentemail"
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "recipient"], name="assessment_email_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Survey e-mail to {self.recipient} ({self.assessment_id})"

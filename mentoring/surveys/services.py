@@ -3,8 +3,9 @@
 A survey is open from its opening day to the end of its closing day: it needs no process to open it. Its
 e-mails do: when a survey opens (on its day, or early when a program admin opens it now), everyone who may
 answer gets one e-mail with a link. Celery beat runs ``assessment_emails_queue`` every 15 minutes; each
-e-mail is an ``AssessmentEmail`` row keyed by survey and person, and the sending task claims its row, so each
-person is e-mailed once per survey, also someone who gets a partner while the survey is open.
+e-mail is an outbox message keyed by survey and person, so each person is e-mailed once per survey, also someone
+who gets a partner while the survey is open. One still waiting to be sent when the person answers or the survey
+closes is not sent.
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.core.privacy import MIN_PEOPLE
-from mentoring.core.tasks import ring
-from mentoring.notifications.emails import emails_are_muted, queue_email
+from mentoring.notifications.selectors import message_keys_taken
+from mentoring.notifications.services import (
+    absolute_link,
+    message_draft,
+    messages_are_muted,
+    messages_cancel,
+    messages_queue,
+)
 from mentoring.programs.models import Cohort, CohortStatus
 from mentoring.surveys import selectors
 from mentoring.surveys.models import (
     ASSESSMENT_STATEMENTS,
     Assessment,
-    AssessmentEmail,
     AssessmentKind,
     AssessmentResponse,
     AssessmentSkillRating,
@@ -32,10 +38,6 @@ from mentoring.surveys.models import (
 )
 
 ANSWER_FIELDS = ("nps", *(name for name, _ in ASSESSMENT_STATEMENTS), "comment")
-
-
-def _absolute(base_url: str, path: str) -> str:
-    return base_url.rstrip("/") + path
 
 
 def _other(assessment: Assessment) -> Assessment | None:
@@ -141,6 +143,7 @@ def assessment_close_now(*, assessment: Assessment, today: datetime.date | None 
         raise ValidationError("Only an open survey can be closed.", code="not_open")
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["closed_at", "updated_at"])
+    messages_cancel(key_prefix=assessment_open_key(assessment.pk))  # e-mails still waiting are not sent
     return assessment
 
 
@@ -212,6 +215,8 @@ def assessment_response_save(
             raise ValidationError(
                 "Your answers were just saved from another window: reload the page to change them.", code="duplicate"
             ) from None
+        # Someone who answered before their "the survey is open" e-mail went out no longer needs it.
+        messages_cancel(keys=[assessment_open_key(assessment.pk, respondent.pk)])
     else:
         response.save()
 
@@ -238,78 +243,71 @@ def assessment_response_save(
 # --- E-mail -------------------------------------------------------------------------------------------------
 
 
+def assessment_open_key(assessment_id: int, user_id: int | None = None) -> str:
+    """``assessment_open:<survey>:<person>``; without a person, the start of every such key of the survey."""
+    return f"assessment_open:{assessment_id}:{'' if user_id is None else user_id}"
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, timezone.get_default_timezone()
+    )
+
+
 @transaction.atomic
 def assessment_emails_queue(
     *, base_url: str, today: datetime.date | None = None, assessment_ids: list[int] | None = None
 ) -> int:
-    """Record a "your survey is open" e-mail for everyone who may answer an open survey and was not e-mailed
-    about it yet (nor answered it), and queue the sending of every unsent one. Returns how many were recorded.
+    """Queue a "your survey is open" e-mail for everyone who may answer an open survey and was not e-mailed about
+    it yet (nor answered it). Each is keyed ``assessment_open:<survey>:<person>``, so each person is e-mailed once
+    per survey, however many beats (or an admin opening it at that moment) run. Returns how many were queued.
 
-    Queries: 5, whatever the number of surveys and people, plus the insert.
+    Queries: savepoint, surveys, answers, people who may answer, keys taken, the insert, reading it back, release,
+    whatever the number of surveys and people.
     """
-    if emails_are_muted():
+    if messages_are_muted():
         return 0
     today = today or timezone.localdate()
-    surveys = Assessment.objects.filter(opens_on__lte=today, closes_on__gte=today, closed_at=None)
+    surveys = Assessment.objects.filter(opens_on__lte=today, closes_on__gte=today, closed_at=None).select_related(
+        "cohort__program"
+    )
     if assessment_ids is not None:
         surveys = surveys.filter(pk__in=assessment_ids)
-    by_cohort: dict[int, list[int]] = {}
-    for pk, cohort_id in surveys.values_list("pk", "cohort_id"):
-        by_cohort.setdefault(cohort_id, []).append(pk)
+    by_cohort: dict[int, list[Assessment]] = {}
+    for survey in surveys:
+        by_cohort.setdefault(survey.cohort_id, []).append(survey)
     if not by_cohort:
         return 0
-    survey_ids = [pk for pks in by_cohort.values() for pk in pks]
-    done = set(
-        AssessmentEmail.objects.filter(assessment_id__in=survey_ids).values_list("assessment_id", "recipient_id")
-    )
-    done |= set(
+    survey_ids = [survey.pk for cohort_surveys in by_cohort.values() for survey in cohort_surveys]
+    answered = set(
         AssessmentResponse.objects.filter(assessment_id__in=survey_ids).values_list("assessment_id", "respondent_id")
     )
-    now = timezone.now()
-    new = [
-        AssessmentEmail(assessment_id=pk, recipient_id=user_id, created_at=now)
-        for cohort_id, user_id in selectors.answering_enrollments(list(by_cohort)).values_list("cohort_id", "user_id")
-        for pk in by_cohort[cohort_id]
-        if (pk, user_id) not in done
+    asked = [
+        (survey, enrollment.user)
+        for enrollment in selectors.answering_enrollments(list(by_cohort)).select_related("user")
+        for survey in by_cohort[enrollment.cohort_id]
+        if (survey.pk, enrollment.user_id) not in answered
     ]
-    # A second beat (or an admin opening the survey at that moment) may record the same rows: the unique
-    # key keeps one of each, and the task's claim sends each once.
-    AssessmentEmail.objects.bulk_create(new, ignore_conflicts=True)
-    pending = list(
-        AssessmentEmail.objects.filter(assessment_id__in=survey_ids, sent_at=None).values_list("pk", flat=True)
-    )
-    for pk in pending:
-        ring("mentoring.surveys.tasks.send_assessment_email", email_id=pk, base_url=base_url)
-    return len(new)
-
-
-def assessment_email_send(*, email_id: int, base_url: str, today: datetime.date | None = None) -> bool:
-    """Send one recorded survey e-mail, exactly once: the row is claimed first.
-
-    Nothing goes out (the row stays claimed) when the survey has closed, or the person has answered or may no
-    longer answer. Returns whether an e-mail was queued.
-    """
-    with transaction.atomic():
-        if not AssessmentEmail.objects.filter(pk=email_id, sent_at=None).update(sent_at=timezone.now()):
-            return False
-        email = AssessmentEmail.objects.select_related("assessment__cohort__program", "recipient").get(pk=email_id)
-        assessment, recipient = email.assessment, email.recipient
-        if (
-            assessment.state(today) != AssessmentState.OPEN
-            or AssessmentResponse.objects.filter(assessment=assessment, respondent=recipient).exists()
-            or not selectors.may_answer(recipient, assessment)
-        ):
-            return False
-        queue_email(
-            "assessment_open",
-            to=recipient.email,
-            context={
-                "user": recipient,
-                "assessment": assessment,
-                "cohort": assessment.cohort,
-                "program": assessment.cohort.program,
-                "link": _absolute(base_url, assessment.get_absolute_url()),
-                "min_people": MIN_PEOPLE,
-            },
+    taken = message_keys_taken(assessment_open_key(survey.pk, user.pk) for survey, user in asked)
+    return len(
+        messages_queue(
+            message_draft(
+                kind="assessment_open",
+                to=user.email,
+                recipient=user,
+                timezone=user.timezone,
+                key=assessment_open_key(survey.pk, user.pk),
+                expires_at=_end_of(survey.closes_on),  # a survey that closed is no longer worth an e-mail
+                context={
+                    "user": user,
+                    "assessment": survey,
+                    "cohort": survey.cohort,
+                    "program": survey.cohort.program,
+                    "link": absolute_link(base_url, survey.get_absolute_url()),
+                    "min_people": MIN_PEOPLE,
+                },
+            )
+            for survey, user in asked
+            if assessment_open_key(survey.pk, user.pk) not in taken
         )
-    return True
+    )

@@ -1,16 +1,10 @@
-"""Background work of surveys: the "your survey is open" e-mails."""
+"""Background work of surveys: the "your survey is open" e-mails, on beat's schedule."""
 
 from celery import shared_task
 from django.conf import settings
 
 from mentoring.core.tasks import TwowayTask
-from mentoring.surveys.services import assessment_email_send, assessment_emails_queue
-
-
-@shared_task(base=TwowayTask, name="mentoring.surveys.tasks.send_assessment_email")
-def send_assessment_email(*, email_id: int, base_url: str) -> bool:
-    """Send one recorded "your survey is open" e-mail; a row already claimed is skipped, so it goes out once."""
-    return assessment_email_send(email_id=email_id, base_url=base_url)
+from mentoring.surveys.services import assessment_emails_queue
 
 
 @shared_task(base=TwowayTask, name="mentoring.surveys.tasks.send_assessment_emails")

@@ -17,16 +17,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.core.dates import MEETING_HORIZON, meeting_window, outside_message
-from mentoring.core.tasks import ring
-from mentoring.notifications.emails import emails_are_muted
 from mentoring.partnerships.models import Partnership, PartnershipStatus
 from sessions_log import calendar as ical
+from sessions_log.emails import session_messages_queue
 from sessions_log.models import (
     LATE_CANCEL_HOURS,
     OPEN_STATUSES,
     EmailKind,
     Session,
-    SessionEmail,
     SessionHalf,
     SessionStatus,
 )
@@ -86,28 +84,6 @@ def _first_mentor(partnership: Partnership, start: datetime.datetime) -> User:
     return partnership.member_a if earlier % 2 == 0 else partnership.member_b
 
 
-def _queue_emails(
-    session: Session, *, kind: str, recipients: list[User], actor: User | None, base_url: str, method: str = ""
-) -> list[SessionEmail]:
-    """Record one e-mail per recipient and send each after commit; the task claims the row, so it goes out once."""
-    if emails_are_muted():
-        return []
-    emails = [
-        SessionEmail.objects.create(
-            session=session,
-            recipient=recipient,
-            actor=actor,
-            kind=kind,
-            sequence=session.sequence,
-            calendar_method=method,
-        )
-        for recipient in recipients
-    ]
-    for email in emails:
-        ring("sessions_log.tasks.send_session_email", email_id=email.pk, base_url=base_url)
-    return emails
-
-
 @transaction.atomic
 def session_propose(
     *,
@@ -146,7 +122,7 @@ def session_propose(
             SessionHalf(session=session, order=2, mentor=second, mentee=first, planned_minutes=half),
         ]
     )
-    _queue_emails(
+    session_messages_queue(
         session,
         kind=EmailKind.PROPOSAL,
         recipients=[partnership.partner_of(proposed_by)],
@@ -184,7 +160,7 @@ def session_accept(*, session: Session, by: User, base_url: str) -> Session:
     session.invitation_sent = True
     touch(session, "status", "responded_at", "invitation_sent")
     p = session.partnership
-    _queue_emails(
+    session_messages_queue(
         session,
         kind=EmailKind.INVITATION,
         recipients=[p.member_a, p.member_b],
@@ -205,7 +181,9 @@ def session_decline(*, session: Session, by: User, reason: str, base_url: str) -
     session.status = SessionStatus.DECLINED
     session.responded_at = timezone.now()
     touch(session, "status", "decline_reason", "responded_at")
-    _queue_emails(session, kind=EmailKind.DECLINED, recipients=[session.proposed_by], actor=by, base_url=base_url)
+    session_messages_queue(
+        session, kind=EmailKind.DECLINED, recipients=[session.proposed_by], actor=by, base_url=base_url
+    )
     return session
 
 
@@ -233,7 +211,7 @@ def session_propose_other_time(
     session.start = start
     session.proposed_by = by
     touch(session, "start", "end", "location", "change_note", "proposed_by")
-    _queue_emails(session, kind=EmailKind.PROPOSAL, recipients=[p.partner_of(by)], actor=by, base_url=base_url)
+    session_messages_queue(session, kind=EmailKind.PROPOSAL, recipients=[p.partner_of(by)], actor=by, base_url=base_url)
     return session
 
 
@@ -270,7 +248,7 @@ def session_reschedule(
     session.end = _check_time(partnership=p, start=start, actor=by, exclude=session)
     session.start = start
     touch(session, "start", "end", "location", "change_note")
-    _queue_emails(
+    session_messages_queue(
         session,
         kind=EmailKind.UPDATE,
         recipients=[p.member_a, p.member_b],
@@ -304,7 +282,7 @@ def session_cancel(*, session: Session, by: User, reason: str, base_url: str) ->
         recipients, method = [p.member_a, p.member_b], ical.CANCEL
     else:
         recipients, method = [p.partner_of(by)], ""
-    _queue_emails(
+    session_messages_queue(
         session, kind=EmailKind.CANCELLATION, recipients=recipients, actor=by, base_url=base_url, method=method
     )
     return session
@@ -335,7 +313,7 @@ def sessions_cancel_for_ended_partnership(*, partnership: Partnership, by: User 
             recipients, method = members, ical.CANCEL
         else:
             recipients, method = [m for m in members if by is None or m.pk != by.pk], ""
-        _queue_emails(
+        session_messages_queue(
             session, kind=EmailKind.CANCELLATION, recipients=recipients, actor=by, base_url=base_url, method=method
         )
     return len(sessions)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from matching.models import MatchRun
 from mentoring.demo.loader import DEMO_PASSWORD, load_demo
-from mentoring.notifications.emails import emails_muted
+from mentoring.notifications.services import messages_muted
 from mentoring.partnerships.models import Partnership
 from mentoring.programs.models import Cohort
 from sessions_log.models import Session
@@ -44,7 +44,7 @@ def _sign_in(page, live_server, email):
 
 
 def test_key_pages_fit_a_phone_screen(live_server, browser, shots, axe_check):
-    with emails_muted():
+    with messages_muted():
         load_demo()
     ana = User.objects.get(email="ana@northwind.example")
     pair = Partnership.objects.for_user(ana).get()

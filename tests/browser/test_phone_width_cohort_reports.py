@@ -7,7 +7,7 @@ row below the md breakpoint instead of scrolling inside their box.
 import pytest
 
 from mentoring.demo.loader import load_demo
-from mentoring.notifications.emails import emails_muted
+from mentoring.notifications.services import messages_muted
 from mentoring.programs.models import Cohort
 from tests.browser.test_phone_width import OVERFLOW, PHONE, _sign_in
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_cohort_page_and_reports_fit_a_phone_screen(live_server, browser, shots):
-    with emails_muted():
+    with messages_muted():
         load_demo()
     pilot = Cohort.objects.get(name="Pilot")
     wave = Cohort.objects.get(name="Wave 2")

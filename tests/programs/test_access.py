@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CohortFactory, EnrollmentFactory, InvitationFactory, UserFactory
+from tests.factories import CohortFactory, EnrollmentFactory, FailedMessageFactory, InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def objects():
     cohort = CohortFactory()
     enrollment = EnrollmentFactory(cohort=cohort)
-    return {"program": cohort.program, "cohort": cohort, "enrollment": enrollment}
+    return {"program": cohort.program, "cohort": cohort, "enrollment": enrollment, "message": FailedMessageFactory()}
 
 
 def console_urls(o):
@@ -37,6 +37,8 @@ def console_urls(o):
         ("post", reverse("programs:cohort_remind_incomplete", args=[c])),
         *[("post", reverse("programs:enrollment_action", args=[e, a])) for a in ("approve", "waitlist", "withdraw")],
         ("post", reverse("programs:enrollment_action", args=[e, "remind"])),
+        ("get", reverse("programs:failed_messages")),
+        ("post", reverse("programs:failed_message_send_again", args=[o["message"].pk])),
     ]
 
 
@@ -80,7 +82,7 @@ def test_program_admins_never_get_a_500_from_an_empty_post(client_for, program_a
 
 def test_console_actions_refuse_get(client_for, program_admin, objects):
     client = client_for(program_admin)
-    post_only = ("/transition/", "/remind/", "/approve/", "/waitlist/", "/withdraw/")
+    post_only = ("/transition/", "/remind/", "/approve/", "/waitlist/", "/withdraw/", "/send-again/")
     for _method, url in console_urls(objects):
         if any(part in url for part in post_only):
             assert client.get(url).status_code == 405, url

@@ -1,4 +1,4 @@
-"""Profile reminders: a Celery task per person, claimed so each enrollment gets at most one a day."""
+"""Profile reminders: written to the outbox in the admin's request, keyed so each enrollment gets at most one a day."""
 
 import datetime
 
@@ -7,9 +7,9 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from mentoring.notifications.models import Message
 from mentoring.programs import services
 from mentoring.programs.models import Enrollment
-from mentoring.programs.tasks import send_profile_reminder
 from tests.conftest import run_together, wait_for
 from tests.factories import (
     CohortFactory,
@@ -24,12 +24,16 @@ from tests.factories import (
 BASE = "http://testserver"
 
 
+def remind(enrollment_id: int, today: datetime.date | None = None) -> int:
+    return services.profile_reminders_request(enrollment_ids=[enrollment_id], base_url=BASE, today=today)
+
+
 @pytest.mark.django_db
 def test_the_reminder_lists_what_is_missing(django_capture_on_commit_callbacks):
     enrollment = EnrollmentFactory(cohort__name="Spring 2027")
     SkillProfileFactory(user=enrollment.user, bio="")
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_profile_reminder(enrollment_id=enrollment.pk, base_url=BASE) is True
+        assert remind(enrollment.pk) == 1
     message = mail.outbox[0]
     assert "Spring 2027" in message.subject
     assert "- short bio" in message.body and f"{BASE}/me/profile/edit/" in message.body
@@ -41,12 +45,11 @@ def test_a_second_reminder_the_same_day_is_not_sent_but_the_next_day_is(django_c
     enrollment = EnrollmentFactory()
     today = datetime.date(2027, 3, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.profile_reminder_send(enrollment_id=enrollment.pk, base_url=BASE, today=today)
-        assert not services.profile_reminder_send(enrollment_id=enrollment.pk, base_url=BASE, today=today)
-        assert services.profile_reminder_send(
-            enrollment_id=enrollment.pk, base_url=BASE, today=today + datetime.timedelta(days=1)
-        )
+        assert remind(enrollment.pk, today) == 1
+        assert remind(enrollment.pk, today) == 0
+        assert remind(enrollment.pk, today + datetime.timedelta(days=1)) == 1
     assert len(mail.outbox) == 2
+    assert Enrollment.objects.get(pk=enrollment.pk).profile_reminder_sent_on == today + datetime.timedelta(days=1)
 
 
 @pytest.mark.django_db
@@ -57,25 +60,24 @@ def test_no_reminder_for_a_complete_profile_or_a_finished_enrollment(django_capt
     WantedSkillFactory(user=complete.user)
     withdrawn = EnrollmentFactory(status="withdrawn")
     with django_capture_on_commit_callbacks(execute=True):
-        assert not send_profile_reminder(enrollment_id=complete.pk, base_url=BASE)
-        assert not send_profile_reminder(enrollment_id=withdrawn.pk, base_url=BASE)
-        assert not send_profile_reminder(enrollment_id=987654, base_url=BASE)
-    assert not mail.outbox
+        assert remind(complete.pk) == 0
+        assert remind(withdrawn.pk) == 0
+        assert remind(987654) == 0
+    assert not mail.outbox and not Message.objects.exists()
     assert Enrollment.objects.get(pk=complete.pk).profile_reminder_sent_on is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_reminders_send_exactly_one_email():
-    """Two workers handling the same reminder at once: the conditional update lets only one through."""
+    """Four admins reminding the same person at once: the message key lets only one through."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers itself; the race is meaningful on PostgreSQL")
     enrollment = EnrollmentFactory()
-    results, refusals = run_together(
-        [lambda: services.profile_reminder_send(enrollment_id=enrollment.pk, base_url=BASE)] * 4
-    )
+    results, refusals = run_together([lambda: remind(enrollment.pk)] * 4)
     assert not refusals
-    assert sorted(results) == [False, False, False, True]
-    assert len(mail.outbox) == 1
+    assert sorted(results) == [0, 0, 0, 1]
+    assert wait_for(lambda: len(mail.outbox) == 1)
+    assert Message.objects.count() == 1
 
 
 @pytest.mark.worker
@@ -87,6 +89,6 @@ def test_the_remind_button_sends_through_the_celery_worker(client, celery_worker
     client.force_login(admin)
     url = reverse("programs:enrollment_action", args=[enrollment.pk, "remind"])
     assert client.post(url).status_code == 302
+    assert Enrollment.objects.get(pk=enrollment.pk).profile_reminder_sent_on is not None  # in the request
     assert wait_for(lambda: len(mail.outbox) == 1, timeout=30)
     assert mail.outbox[0].to == ["remind.me@northwind.example"]
-    assert wait_for(lambda: Enrollment.objects.get(pk=enrollment.pk).profile_reminder_sent_on is not None)

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_log.models import CheckIn, Session, SessionEmail, SessionHalf, SessionNote
+from mentoring.notifications.models import Message
+from sessions_log.models import CheckIn, Session, SessionHalf, SessionNote
 from tests.factories import SessionFactory
 from tests.sessions_log.conftest import in_days
 
@@ -157,7 +158,7 @@ def pair_state(pair) -> list:
         ),
         SessionNote.objects.filter(session__partnership=pair).count(),
         CheckIn.objects.filter(session__partnership=pair).count(),
-        SessionEmail.objects.filter(session__partnership=pair).count(),
+        Message.objects.filter(recipient__in=[pair.member_a, pair.member_b]).count(),
     ]
 
 

@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
+from mentoring.notifications.models import Message
+from mentoring.notifications.tasks import deliver_message
 from sessions_log.calendar import CANCEL, PUBLISH, REQUEST, session_calendar
-from sessions_log.emails import session_email_send
-from sessions_log.models import SessionEmail
 from sessions_log.services import session_accept, session_cancel, session_propose, session_reschedule
 from tests.conftest import wait_for
 from tests.factories import PartnershipFactory, SessionFactory
@@ -145,29 +145,29 @@ def test_mail_shows_times_in_the_recipients_own_time_zone(pair, ana, ben, django
 
 
 def test_a_session_email_goes_out_once_even_if_the_task_runs_twice(pair, ana, ben):
-    session = SessionFactory(partnership=pair, start=in_days(2))
-    email = SessionEmail.objects.create(
-        session=session, recipient=ben, actor=ana, kind="invitation", sequence=1, calendar_method="REQUEST"
-    )
-    assert session_email_send(email_id=email.pk, base_url=BASE_URL) is True
-    assert session_email_send(email_id=email.pk, base_url=BASE_URL) is False
-    assert len(mail.outbox) == 1
-    email.refresh_from_db()
-    assert email.sent_at is not None
+    session = SessionFactory(partnership=pair, start=in_days(2), status="proposed", proposed_by=ana)
+    session_accept(session=session, by=ben, base_url=BASE_URL)  # the doorbell waits for a commit that never comes
+    invitations = list(Message.objects.filter(kind="session_invitation"))
+    assert len(invitations) == 2
+    for message in invitations + invitations:
+        deliver_message.delay(message_id=message.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ana.email, ben.email])
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {m.message_id_header for m in invitations}
+    assert set(Message.objects.values_list("state", flat=True)) == {"sent"}
 
 
 def test_a_failed_send_gives_the_email_back_for_a_retry(pair, ana, ben, monkeypatch):
-    session = SessionFactory(partnership=pair, start=in_days(2))
-    email = SessionEmail.objects.create(session=session, recipient=ben, actor=ana, kind="proposal", sequence=0)
+    session_propose(partnership=pair, proposed_by=ana, start=in_days(2), location="Room 1", base_url=BASE_URL)
+    message = Message.objects.get(kind="session_proposal")
 
     def broken_send(self, *args, **kwargs):
         raise ConnectionError("SMTP down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
-    with pytest.raises(ConnectionError):
-        session_email_send(email_id=email.pk, base_url=BASE_URL)
-    email.refresh_from_db()
-    assert email.sent_at is None
+    deliver_message.delay(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.last_error) == ("pending", 1, "ConnectionError: SMTP down")
+    assert message.send_after > message.created_at  # due again later, for the sweeper
 
 
 @pytest.mark.worker
@@ -181,7 +181,7 @@ def test_accepting_through_the_page_sends_invitations_through_the_celery_worker(
     assert wait_for(lambda: len(mail.outbox) == 2, timeout=30)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.member_a.email, pair.member_b.email])
     assert all(calendar_part(m)[0].get_param("method") == "REQUEST" for m in mail.outbox)
-    assert wait_for(lambda: not SessionEmail.objects.filter(sent_at=None).exists())
+    assert wait_for(lambda: not Message.objects.exclude(state="sent").exists())
 
 
 def test_the_session_page_offers_the_calendar_file_only_while_the_session_is_to_come(pair, ana, client_for):

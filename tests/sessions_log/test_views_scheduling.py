@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from sessions_log.models import Session, SessionEmail
+from mentoring.notifications.models import Message
+from sessions_log.models import Session
 from tests.factories import PartnershipFactory, SessionFactory, UserFactory
 from tests.sessions_log.conftest import in_days
 
@@ -127,7 +128,7 @@ def test_proposer_pressing_accept_gets_a_message_and_nothing_changes(pair, ana, 
     assert "You proposed this time" in response.text
     session.refresh_from_db()
     assert session.status == "proposed"
-    assert not SessionEmail.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_decline_without_reason_is_refused(pair, ana, ben, client_for):
@@ -206,7 +207,7 @@ def test_other_time_page_refuses_bad_input_and_leaves_the_proposal_alone(pair, a
     session.refresh_from_db()
     unchanged = (in_days(2), "Room 1", ana, "proposed")
     assert (session.start, session.location, session.proposed_by, session.status) == unchanged
-    assert not SessionEmail.objects.filter(session=session).exists()
+    assert not Message.objects.exists()
 
 
 @pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Kolkata", "Pacific/Kiritimati"])

@@ -6,12 +6,14 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from mentoring.notifications.emails import emails_muted
-from mentoring.surveys.models import AssessmentEmail
+from mentoring.notifications.models import Message
+from mentoring.notifications.services import message_claim, messages_muted, outbox_sweep
+from mentoring.notifications.tasks import deliver_message
 from mentoring.surveys.services import (
-    assessment_email_send,
+    assessment_close_now,
     assessment_emails_queue,
     assessment_open_now,
+    assessment_response_save,
     assessment_schedule,
 )
 from mentoring.surveys.tasks import send_assessment_emails
@@ -56,15 +58,15 @@ def test_an_open_survey_e_mails_each_partner_once_with_a_link(pair, mailoutbox, 
 
     assert queue(django_capture_on_commit_callbacks) == 0  # beat again: nothing new, nothing resent
     assert len(mailoutbox) == 2
-    assert AssessmentEmail.objects.filter(sent_at__isnull=False).count() == 2
+    assert list(Message.objects.values_list("state", flat=True)) == ["sent", "sent"]
 
 
-def test_sending_a_claimed_e_mail_again_sends_nothing(pair, mailoutbox, django_capture_on_commit_callbacks):
-    survey = AssessmentFactory(cohort=pair.cohort)
-    email = AssessmentEmail.objects.create(assessment=survey, recipient=pair.member_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert assessment_email_send(email_id=email.pk, base_url=BASE) is True
-        assert assessment_email_send(email_id=email.pk, base_url=BASE) is False
+def test_sending_a_claimed_e_mail_again_sends_nothing(pair, mailoutbox):
+    AssessmentFactory(cohort=pair.cohort)
+    assessment_emails_queue(base_url=BASE)  # the doorbell waits for a commit that never comes
+    email = Message.objects.get(recipient=pair.member_a)
+    assert deliver_message.delay(message_id=email.pk).get() == "sent"
+    assert deliver_message.delay(message_id=email.pk).get() == "not claimed"
     assert recipients(mailoutbox) == [pair.member_a.email]
 
 
@@ -110,15 +112,33 @@ def test_surveys_not_yet_open_or_closed_e_mail_nobody(pair, mailoutbox, django_c
     assert mailoutbox == []
 
 
-def test_a_survey_that_closes_before_its_e_mail_goes_out_sends_nothing(
-    pair, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_a_survey_that_closes_before_its_e_mail_goes_out_sends_nothing(pair, mailoutbox):
     survey = AssessmentFactory(cohort=pair.cohort)
-    email = AssessmentEmail.objects.create(assessment=survey, recipient=pair.member_a)
-    survey.closed_at = timezone.now()
-    survey.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert assessment_email_send(email_id=email.pk, base_url=BASE) is False
+    assessment_emails_queue(base_url=BASE)  # the doorbell waits for a commit that never comes
+    assessment_close_now(assessment=survey)
+    for email in Message.objects.all():
+        assert deliver_message.delay(message_id=email.pk).get() == "not claimed"
+    assert mailoutbox == []
+    assert set(Message.objects.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_someone_who_answers_before_the_e_mail_goes_out_is_not_e_mailed(pair, mailoutbox):
+    survey = AssessmentFactory(cohort=pair.cohort)
+    assessment_emails_queue(base_url=BASE)
+    answers = {"nps": 9, "met_as_agreed": 4, "learned_used": 4, "taught_used": 4, "two_way_better": 5, "comment": ""}
+    assessment_response_save(assessment=survey, respondent=pair.member_a, answers=answers, skill_levels={})
+    for email in Message.objects.all():
+        deliver_message.delay(message_id=email.pk)
+    assert recipients(mailoutbox) == [pair.member_b.email]
+
+
+def test_an_e_mail_not_sent_by_the_end_of_the_closing_day_is_dropped(pair, mailoutbox):
+    AssessmentFactory(cohort=pair.cohort, opens_on=TODAY - DAY, closes_on=TODAY)
+    assessment_emails_queue(base_url=BASE)  # the doorbell is lost
+    tomorrow = datetime.datetime.combine(TODAY + DAY, datetime.time(0, 1), timezone.get_default_timezone())
+    assert outbox_sweep(now=tomorrow) == 0
+    assert message_claim(message_id=Message.objects.first().pk, now=tomorrow) is None
+    assert set(Message.objects.values_list("state", flat=True)) == {"cancelled"}
     assert mailoutbox == []
 
 
@@ -151,9 +171,9 @@ def test_a_survey_scheduled_to_open_today_e_mails_at_once(pair, mailoutbox, djan
 
 def test_nothing_is_recorded_or_sent_while_e_mail_is_muted(pair, mailoutbox, django_capture_on_commit_callbacks):
     AssessmentFactory(cohort=pair.cohort)
-    with emails_muted():
+    with messages_muted():
         assert queue(django_capture_on_commit_callbacks) == 0
-    assert mailoutbox == [] and not AssessmentEmail.objects.exists()
+    assert mailoutbox == [] and not Message.objects.exists()
 
 
 def test_beat_runs_the_survey_e_mails_every_fifteen_minutes():

@@ -341,7 +341,7 @@ def test_django_admin_lists_who_answered_but_never_the_comment(client_for, surve
         reverse("admin:surveys_assessment_change", args=[survey.pk]),
         reverse("admin:surveys_assessmentresponse_changelist"),
         reverse("admin:surveys_assessmentresponse_change", args=[response.pk]),
-        reverse("admin:surveys_assessmentemail_changelist"),
+        reverse("admin:notifications_message_changelist"),
     ):
         page = client.get(url)
         assert page.status_code == 200, url

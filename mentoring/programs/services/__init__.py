@@ -31,6 +31,5 @@ from mentoring.programs.services.programs import (  # noqa: F401
     program_update,
 )
 from mentoring.programs.services.reminders import (  # noqa: F401
-    profile_reminder_send,
     profile_reminders_request,
 )

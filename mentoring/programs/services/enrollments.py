@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring.notifications.emails import absolute_link, queue_email
+from mentoring.notifications.services import absolute_link, message_queue
 from mentoring.programs import selectors, signals
 from mentoring.programs.models import Cohort, Enrollment, EnrollmentStatus
 from mentoring.programs.services.guards import lock_cohort
@@ -44,9 +44,11 @@ def promote_from_waitlist(cohort: Cohort, *, base_url: str) -> list[Enrollment]:
     for enrollment in promoted:
         _set_status(enrollment, EnrollmentStatus.APPLIED)
         enrollment.save(update_fields=["status", "status_changed_at"])
-        queue_email(
-            "waitlist_promoted",
+        message_queue(
+            kind="waitlist_promoted",
             to=enrollment.user.email,
+            recipient=enrollment.user,
+            timezone=enrollment.user.timezone,
             context={
                 "user": enrollment.user,
                 "cohort": cohort,
@@ -238,9 +240,11 @@ def enrollment_add_person(*, cohort: Cohort, user: User, enrolled_by: User, base
     )
     enrollment.save()
     mark_invitations_accepted(cohort=locked_cohort, user=user)
-    queue_email(
-        "enrolled_by_admin",
+    message_queue(
+        kind="enrolled_by_admin",
         to=user.email,
+        recipient=user,
+        timezone=user.timezone,
         context={
             "user": user,
             "cohort": locked_cohort,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.adapters import domain_error_message, email_domain_allowed
 from accounts.models import User
-from mentoring.notifications.emails import absolute_link, queue_email
+from mentoring.notifications.services import absolute_link, message_draft, messages_queue
 from mentoring.programs.models import Cohort, CohortStatus, Invitation
 from mentoring.programs.services.guards import lock_cohort
 
@@ -69,12 +69,14 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
     ]
     Invitation.objects.bulk_create(fresh)
     by_email = {**existing, **{invitation.email: invitation for invitation in fresh}}
-    invitations = []
-    for email in emails:
-        invitation = by_email[email]
-        queue_email(
-            "cohort_invitation",
+    invitations = [by_email[email] for email in emails]
+    # One insert for every e-mail, whatever the number of addresses.
+    messages_queue(
+        message_draft(
+            kind="cohort_invitation",
             to=email,
+            recipient=users.get(email),
+            timezone=users[email].timezone if email in users else None,
             context={
                 "cohort": locked_cohort,
                 "program": locked_cohort.program,
@@ -83,7 +85,8 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
                 "link": absolute_link(base_url, invitation.get_absolute_url()),
             },
         )
-        invitations.append(invitation)
+        for email, invitation in zip(emails, invitations, strict=True)
+    )
     return invitations
 
 

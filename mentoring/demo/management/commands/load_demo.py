@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from mentoring.demo.loader import DEMO_PASSWORD, load_demo
-from mentoring.notifications.emails import emails_muted
+from mentoring.notifications.services import messages_muted
 
 
 class Command(BaseCommand):
@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The demo people are fictional: the agreements, sessions and enrollments the demo creates notify nobody.
-        with emails_muted():
+        with messages_muted():
             logins = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with any of these:"))
         for email, role in logins:
