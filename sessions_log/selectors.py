@@ -587,3 +587,30 @@ def cohort_pair_summaries(cohort: Cohort) -> list[PairSummary]:
             )
         )
     return summaries
+
+
+# --- Closing a cohort -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortClosing:
+    """What closing a cohort does to its pairs and sessions, for the confirmation page. It follows what the
+    receivers do: `partnerships_end_by_program_team` ends the active pairs (no e-mail of its own) and
+    `sessions_cancel_for_ended_partnership` cancels each one's sessions still to come, e-mailing both partners of
+    each session (with a calendar cancellation when the invitation went out)."""
+
+    pairs: int
+    sessions: int
+    people_emailed: int
+
+
+def cohort_closing(cohort: Cohort) -> CohortClosing:
+    """Three queries: the active pairs, their sessions still to come, and the partners of those sessions."""
+    pairs = Partnership.objects.filter(cohort=cohort).active()
+    upcoming = Session.objects.filter(partnership__in=pairs, status__in=OPEN_STATUSES, start__gt=timezone.now())
+    partners = upcoming.order_by().values_list("partnership__member_a_id", "partnership__member_b_id").distinct()
+    return CohortClosing(
+        pairs=pairs.count(),
+        sessions=upcoming.count(),
+        people_emailed=len({person for pair in partners for person in pair}),
+    )

@@ -92,7 +92,7 @@ TRANSITION_EXPLANATIONS = {
     (CohortStatus.MATCHING, CohortStatus.ACTIVE): "Published partnerships start meeting.",
     (CohortStatus.ACTIVE, CohortStatus.CLOSED): (
         "Approved participants become alumni of the program; pairs still active end and their sessions still to "
-        "come are cancelled. This is final."
+        "come are cancelled. This is final: the next page shows what it changes and asks for the cohort's name."
     ),
 }
 

@@ -15,6 +15,7 @@ from mentoring.programs import selectors, services
 from mentoring.programs.forms import (
     ENROLLMENT_ACTIONS,
     AddPersonForm,
+    CohortCloseForm,
     CohortForm,
     EnrollmentForm,
     InviteForm,
@@ -151,11 +152,47 @@ def cohort_transition(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose a valid next status.")
         return redirect(cohort)
+    if form.cleaned_data["to"] == CohortStatus.CLOSED:
+        # Closing ends every pair, so it happens only on the closing page, where the admin reads what it does and
+        # types the cohort's name.
+        messages.error(request, "Nothing changed: to close the cohort, read what closing does and type its name.")
+        return redirect("programs:cohort_close", cohort.pk)
     return act(
         request,
         lambda: services.cohort_transition(cohort=cohort, to=form.cleaned_data["to"]),
         success=lambda cohort: f"The cohort is now {cohort.get_status_display().lower()}.",
         then=cohort,
+    )
+
+
+@program_admin_required
+def cohort_close(request, pk: int):
+    """Program admins: what closing the cohort does (pairs that end, sessions cancelled, who is e-mailed, who becomes
+    alumni or is withdrawn); closing needs the cohort's name typed."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    form = CohortCloseForm(request.POST or None, cohort=cohort)
+    if done := submit(
+        request,
+        form,
+        lambda _: services.cohort_close(cohort=cohort),
+        success=lambda cohort: f"The cohort is now {cohort.get_status_display().lower()}.",
+        then=cohort,
+    ):
+        return done
+    counts = selectors.enrollment_counts(cohort)
+    return render(
+        request,
+        "programs/cohort_close.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "form": form,
+            "blockers": selectors.cohort_transition_blockers(cohort, CohortStatus.CLOSED, counts=counts),
+            "becoming_alumni": counts.get(EnrollmentStatus.APPROVED, 0),
+            "applied": counts.get(EnrollmentStatus.APPLIED, 0),
+            "waitlisted": counts.get(EnrollmentStatus.WAITLISTED, 0),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
