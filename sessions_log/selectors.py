@@ -184,15 +184,18 @@ class TeachingBalance:
             return ""
         percent = self.recent_leader_percent
         window = f"your last {self.recent_sessions} sessions" if self.recent_sessions > 1 else "your last session"
+        # The one who mentored more should learn more (let the partner teach); the other should teach more.
         if leader.pk == viewer.pk:
             partner = self.partnership.partner_of(viewer)
             return (
                 f"Over {window} you mentored for {percent}% of the time. Two-way mentoring works best when both of "
-                f"you learn: next time, give {partner.display_name}'s half a little more room."
+                f"you teach: next time, let {partner.display_name} lead their half. Bring questions and claim your "
+                "own half as mentee."
             )
         return (
-            f"Over {window} {leader.display_name} mentored for {percent}% of the time. Your half matters too: "
-            "next time, bring a topic you want to learn and claim your full half."
+            f"Over {window} {leader.display_name} mentored for {percent}% of the time and you for {100 - percent}%. "
+            f"Your turn to teach matters too: next time, prepare something to teach {leader.display_name} and take "
+            "your full half as mentor."
         )
 
 
