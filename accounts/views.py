@@ -127,12 +127,14 @@ def skill_edit(request, pk: int):
 def skill_retire(request, pk: int):
     skill = get_object_or_404(Skill, pk=pk)
     retire = request.POST.get("retire") == "1"
-    services.skill_set_retired(skill=skill, retired=retire)
-    if retire:
-        messages.success(request, f"{skill.name} is retired: it stays on profiles but can no longer be chosen.")
-    else:
-        messages.success(request, f"{skill.name} can be chosen again.")
-    return redirect("accounts:catalogue")
+    return act(
+        request,
+        lambda: services.skill_set_retired(skill=skill, retired=retire),
+        success=f"{skill.name} is retired: it stays on profiles but can no longer be chosen."
+        if retire
+        else f"{skill.name} can be chosen again.",
+        then="accounts:catalogue",
+    )
 
 
 @program_admin_required

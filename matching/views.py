@@ -290,12 +290,15 @@ def run_compare(request, pk: int, other_pk: int):
 def rule_delete(request, pk: int):
     """Program admins: forget a lock or an exclusion."""
     rule = get_object_or_404(PairRule.objects.select_related("user_a", "user_b"), pk=pk)
-    services.pair_rule_delete(rule=rule, by=request.user)
-    what = "lock" if rule.is_lock else "exclusion"
-    messages.success(request, f"Removed the {what} of {rule.user_a} ⇄ {rule.user_b}; later runs decide afresh.")
     back = request.POST.get("next", "")
     run = MatchRun.objects.filter(pk=back, cohort_id=rule.cohort_id).first() if back.isdigit() else None
-    return redirect(f"{run.get_absolute_url()}#rules" if run else reverse("matching:cohort", args=[rule.cohort_id]))
+    what = "lock" if rule.is_lock else "exclusion"
+    return act(
+        request,
+        lambda: services.pair_rule_delete(rule=rule, by=request.user),
+        success=f"Removed the {what} of {rule.user_a} ⇄ {rule.user_b}; later runs decide afresh.",
+        then=f"{run.get_absolute_url()}#rules" if run else reverse("matching:cohort", args=[rule.cohort_id]),
+    )
 
 
 # --- After publishing ----------------------------------------------------------------------------------------
