@@ -160,6 +160,32 @@ def cohort_transitions(cohort: Cohort, *, counts: dict[str, int] | None = None) 
     ]
 
 
+@dataclass(frozen=True)
+class CohortClosing:
+    """What closing a cohort does to its enrollments (see services.cohort_transition), and what stands in the way.
+    What it does to pairs and sessions is said by the sessions app's `cohort_closing` template tag."""
+
+    blockers: list[str]
+    becoming_alumni: int
+    applied: int
+    waitlisted: int
+
+    @property
+    def withdrawn(self) -> int:
+        return self.applied + self.waitlisted
+
+
+def cohort_closing(cohort: Cohort) -> CohortClosing:
+    """One query: the enrollments per status."""
+    counts = enrollment_counts(cohort)
+    return CohortClosing(
+        blockers=cohort_transition_blockers(cohort, CohortStatus.CLOSED, counts=counts),
+        becoming_alumni=counts.get(EnrollmentStatus.APPROVED, 0),
+        applied=counts.get(EnrollmentStatus.APPLIED, 0),
+        waitlisted=counts.get(EnrollmentStatus.WAITLISTED, 0),
+    )
+
+
 def enrollment_counts(cohort: Cohort) -> dict[str, int]:
     rows = cohort.enrollments.order_by().values_list("status").annotate(n=Count("pk"))
     return dict(rows)

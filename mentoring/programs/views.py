@@ -179,21 +179,8 @@ def cohort_close(request, pk: int):
         then=cohort,
     ):
         return done
-    counts = selectors.enrollment_counts(cohort)
-    return render(
-        request,
-        "programs/cohort_close.html",
-        {
-            "cohort": cohort,
-            "program": cohort.program,
-            "form": form,
-            "blockers": selectors.cohort_transition_blockers(cohort, CohortStatus.CLOSED, counts=counts),
-            "becoming_alumni": counts.get(EnrollmentStatus.APPROVED, 0),
-            "applied": counts.get(EnrollmentStatus.APPLIED, 0),
-            "waitlisted": counts.get(EnrollmentStatus.WAITLISTED, 0),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    context = {"cohort": cohort, "program": cohort.program, "form": form, "closing": selectors.cohort_closing(cohort)}
+    return render(request, "programs/cohort_close.html", context, status=400 if request.method == "POST" else 200)
 
 
 @program_admin_required
