@@ -4,6 +4,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404
 from django.utils.html import strip_tags
 
 from accounts.models import User
@@ -57,6 +58,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_provider(self, request, provider, client_id=None):
+        """A provider switches on only when its environment variables are set (see settings): the login and
+        callback URLs of one that is not set up are not here (404), rather than a SocialApp.DoesNotExist (500)."""
+        from allauth.socialaccount.models import SocialApp  # models load after the provider registry
+
+        try:
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("This sign-in provider is not set up.") from None
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
         email = (sociallogin.user.email or "").lower()
         return bool(email) and email_domain_allowed(email)

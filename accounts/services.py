@@ -83,7 +83,7 @@ def skill_merge(*, source: Skill, target: Skill) -> MergeResult:
     offered level, the lower current level and the higher target when wanted; notes are joined.
     """
     if source.pk == target.pk:
-        raise ValueError("A skill cannot be merged into itself.")
+        raise ValidationError("A skill cannot be merged into itself.")
     source = Skill.objects.select_for_update().get(pk=source.pk)
     target = Skill.objects.select_for_update().get(pk=target.pk)
 
@@ -175,7 +175,7 @@ def _join_notes(first: str, second: str, limit: int) -> str:
 def user_set_roles(*, user: User, is_program_admin: bool, is_leader: bool, changed_by: User) -> User:
     if user.pk == changed_by.pk and user.is_program_admin and not is_program_admin:
         # Otherwise the last admin could lock everyone out of the console.
-        raise ValueError("You cannot remove your own program admin role; ask another program admin.")
+        raise ValidationError("You cannot remove your own program admin role; ask another program admin.")
     User.objects.filter(pk=user.pk).update(is_program_admin=is_program_admin, is_leader=is_leader)
     user.refresh_from_db(fields=["is_program_admin", "is_leader"])
     return user

@@ -2,7 +2,6 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from accounts.forms import (
 )
 from accounts.models import MAX_SKILLS_PER_LIST, EmployeeImport, Skill, SkillProfile, User
 from accounts.permissions import employee_required, program_admin_required
+from mentoring.core.web import act, submit
 
 
 @employee_required
@@ -93,10 +93,14 @@ def catalogue(request):
 @program_admin_required
 def skill_create_view(request):
     form = SkillForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        skill = services.skill_create(**form.cleaned_data)
-        messages.success(request, f"{skill.name} is in the catalogue.")
-        return redirect("accounts:catalogue")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.skill_create(**data),
+        success=lambda skill: f"{skill.name} is in the catalogue.",
+        then="accounts:catalogue",
+    ):
+        return done
     return render(request, "accounts/skill_form.html", {"form": form, "title": "Add a skill"})
 
 
@@ -105,11 +109,16 @@ def skill_edit(request, pk: int):
     skill = get_object_or_404(Skill, pk=pk)
     old_name = skill.name
     form = SkillForm(request.POST or None, instance=skill)
-    if request.method == "POST" and form.is_valid():
-        services.skill_update(skill=skill, **form.cleaned_data)
-        note = f"{old_name} is now called {skill.name}." if old_name != skill.name else f"{skill.name} is saved."
-        messages.success(request, note)
-        return redirect("accounts:catalogue")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.skill_update(skill=skill, **data),
+        success=lambda _: (
+            f"{skill.name} is saved." if skill.name == old_name else f"{old_name} is now called {skill.name}."
+        ),
+        then="accounts:catalogue",
+    ):
+        return done
     return render(request, "accounts/skill_form.html", {"form": form, "title": f"Edit {old_name}", "skill": skill})
 
 
@@ -118,29 +127,35 @@ def skill_edit(request, pk: int):
 def skill_retire(request, pk: int):
     skill = get_object_or_404(Skill, pk=pk)
     retire = request.POST.get("retire") == "1"
-    services.skill_set_retired(skill=skill, retired=retire)
-    if retire:
-        messages.success(request, f"{skill.name} is retired: it stays on profiles but can no longer be chosen.")
-    else:
-        messages.success(request, f"{skill.name} can be chosen again.")
-    return redirect("accounts:catalogue")
+    return act(
+        request,
+        lambda: services.skill_set_retired(skill=skill, retired=retire),
+        success=f"{skill.name} is retired: it stays on profiles but can no longer be chosen."
+        if retire
+        else f"{skill.name} can be chosen again.",
+        then="accounts:catalogue",
+    )
 
 
 @program_admin_required
 def skill_merge_view(request):
     form = SkillMergeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-        source_name = source.name
-        result = services.skill_merge(source=source, target=target)
-        messages.success(request, f"{source_name} is merged into {target.name}. {result.summary}")
+
+    def merged(result) -> str:
+        source, target = form.cleaned_data["source"], form.cleaned_data["target"]  # source: deleted, name kept
+        messages.success(request, f"{source.name} is merged into {target.name}. {result.summary}")
         if result.both_offered_and_wanted:
             messages.warning(
                 request,
                 f"{len(result.both_offered_and_wanted)} people now both offer and want {target.name}; "
                 "their profile page asks them to keep one: " + ", ".join(result.both_offered_and_wanted),
             )
-        return redirect("accounts:catalogue")
+        return ""  # said above: the warning follows the success
+
+    if done := submit(
+        request, form, lambda data: services.skill_merge(**data), success=merged, then="accounts:catalogue"
+    ):
+        return done
     return render(request, "accounts/skill_merge.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -169,15 +184,16 @@ def people(request):
 def roles_edit(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     form = RolesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_set_roles(user=person, changed_by=request.user, **form.cleaned_data)
-        except ValueError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{person.display_name}: {', '.join(person.role_names)}.")
     back = {k: request.POST[k] for k in ("q", "page") if request.POST.get(k)}
-    return redirect(reverse("accounts:people") + (f"?{urlencode(back)}" if back else ""))
+    then = reverse("accounts:people") + (f"?{urlencode(back)}" if back else "")
+    if not form.is_valid():
+        return redirect(then)
+    return act(
+        request,
+        lambda: services.user_set_roles(user=person, changed_by=request.user, **form.cleaned_data),
+        success=lambda user: f"{user.display_name}: {', '.join(user.role_names)}.",
+        then=then,
+    )
 
 
 def _people(n: int) -> str:
@@ -207,15 +223,16 @@ def department_rename(request):
     if name not in in_use:
         raise Http404("No department by that name.")
     form = DepartmentRenameForm(request.POST or None, initial={"new_name": name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            renamed = services.department_rename(name=name, new_name=form.cleaned_data["new_name"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            new_name = clean_department(form.cleaned_data["new_name"])
-            messages.success(request, f"{name} is now called {new_name}: {_people(renamed)}.")
-            return redirect("accounts:departments")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.department_rename(name=name, new_name=data["new_name"]),
+        success=lambda renamed: (
+            f"{name} is now called {clean_department(form.cleaned_data['new_name'])}: {_people(renamed)}."
+        ),
+        then="accounts:departments",
+    ):
+        return done
     return render(
         request,
         "accounts/department_rename.html",
@@ -228,15 +245,16 @@ def department_rename(request):
 def department_merge(request):
     names = [d.name for d in selectors.departments_in_use()[0]]
     form = DepartmentMergeForm(request.POST or None, departments=names)
-    if request.method == "POST" and form.is_valid():
-        source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-        try:
-            moved = services.department_merge(source=source, target=target)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{source} is merged into {target}: {_people(moved)} moved.")
-            return redirect("accounts:departments")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.department_merge(source=data["source"], target=data["target"]),
+        success=lambda moved: (
+            f"{form.cleaned_data['source']} is merged into {form.cleaned_data['target']}: {_people(moved)} moved."
+        ),
+        then="accounts:departments",
+    ):
+        return done
     return render(request, "accounts/department_merge.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -2,7 +2,6 @@
 gets 403, anonymous visitors go to the sign-in page. Objects of another run or cohort answer 404."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -13,7 +12,7 @@ from accounts.permissions import program_admin_required
 from matching import selectors, services
 from matching.forms import EndAndRematchForm, ExcludeForm, ManualPairForm
 from matching.models import MatchPair, MatchRun, MatchRunStatus, PairRule
-from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.core.web import act, base_url, submit
 from mentoring.partnerships.models import Partnership, PartnershipStatus
 from mentoring.programs.models import Cohort, CohortStatus
 
@@ -45,16 +44,21 @@ def cohort_matching(request, cohort_pk: int):
 def run_start(request, cohort_pk: int):
     """Program admins, cohort in matching: run the engine for its approved participants."""
     cohort = _cohort_or_404(cohort_pk)
-    try:
-        run = services.match_run_start(cohort=cohort, started_by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-        return redirect("matching:cohort", cohort.pk)
-    _announce(request, run)
-    return redirect(run)
+    back = reverse("matching:cohort", args=[cohort.pk])
+    return _started(
+        request, lambda: services.match_run_start(cohort=cohort, started_by=request.user), refused_then=back
+    )
 
 
-def _announce(request, run: MatchRun) -> None:
+def _started(request, start, *, refused_then):
+    """Start a run with `start()` and show it, saying how it stands; a refusal goes back to `refused_then`."""
+    return act(
+        request, start, success=lambda run: _announce(request, run), then=lambda run: run, refused_then=refused_then
+    )
+
+
+def _announce(request, run: MatchRun) -> str:
+    """How a run that was just started stands; said here at the level it deserves, so nothing is left to add."""
     if run.status == MatchRunStatus.DONE:
         messages.success(
             request, f"Run #{run.number}: {run.matched_people} of {run.candidate_count} people paired. Review it."
@@ -63,6 +67,7 @@ def _announce(request, run: MatchRun) -> None:
         messages.error(request, f"Run #{run.number} failed: {run.error}")
     else:
         messages.info(request, f"Run #{run.number} is matching {run.candidate_count:,} people in the background.")
+    return ""
 
 
 # --- A run: progress, proposal and changes -------------------------------------------------------------------
@@ -130,13 +135,7 @@ def _change_pair(request, pk: int, pair_pk: int, change, done: str):
     run = _run_or_404(pk)
     pair = _pair_of_run_or_404(run, pair_pk)
     names = f"{pair.user_a} ⇄ {pair.user_b}"  # read before breaking: a broken pair has no people any more
-    try:
-        change(pair=pair, by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, done.format(names=names))
-    return redirect(run)
+    return act(request, lambda: change(pair=pair, by=request.user), success=done.format(names=names), then=run)
 
 
 @program_admin_required
@@ -166,58 +165,64 @@ def pair_break(request, pk: int, pair_pk: int):
     )
 
 
-@program_admin_required
-@require_POST
-def pair_manual(request, pk: int):
-    """Program admins: pair two unmatched people by hand (a warning when it is not reciprocal)."""
+def _proposal_change(request, pk: int, which: str, *, call, success, anchor: str):
+    """The body of the forms on a proposal's page: on a valid form `call(run, form)` (a service) changes the
+    proposal; a refusal or an invalid form shows the page again with the form's errors."""
     run = _run_or_404(pk)
     if not run.is_proposal:  # the forms are only on a proposal's page: say why here, not on a hidden form
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
     page = selectors.proposal_page(run)
-    forms = _proposal_forms(page, request.POST, "pair")
-    form = forms["pair_form"]
-    if form.is_valid():
-        try:
-            pair, warnings = services.match_pair_manual(
-                run=run, first=form.user("first"), second=form.user("second"), by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            for warning in warnings:
-                messages.warning(request, warning)
-            messages.success(request, f"Paired {pair.user_a} ⇄ {pair.user_b} by hand; the pair is locked.")
-            return redirect(f"{run.get_absolute_url()}#pairs")
+    forms = _proposal_forms(page, request.POST, which)
+    form = forms[f"{which}_form"]
+    if done := submit(
+        request, form, lambda _: call(run, form), success=success, then=f"{run.get_absolute_url()}#{anchor}"
+    ):
+        return done
     return _render_run(request, run, page=page, forms=forms, status=400)
+
+
+def _paired(request, result) -> str:
+    pair, warnings = result
+    for warning in warnings:
+        messages.warning(request, warning)
+    return f"Paired {pair.user_a} ⇄ {pair.user_b} by hand; the pair is locked."
+
+
+@program_admin_required
+@require_POST
+def pair_manual(request, pk: int):
+    """Program admins: pair two unmatched people by hand (a warning when it is not reciprocal)."""
+    return _proposal_change(
+        request,
+        pk,
+        "pair",
+        call=lambda run, form: services.match_pair_manual(
+            run=run, first=form.user("first"), second=form.user("second"), by=request.user
+        ),
+        success=lambda result: _paired(request, result),
+        anchor="pairs",
+    )
 
 
 @program_admin_required
 @require_POST
 def pair_exclude(request, pk: int):
     """Program admins: never pair two people in this cohort (breaks their pair if the proposal has it)."""
-    run = _run_or_404(pk)
-    if not run.is_proposal:  # the forms are only on a proposal's page: say why here, not on a hidden form
-        messages.error(request, services.not_editable_message(run))
-        return redirect(run)
-    page = selectors.proposal_page(run)
-    forms = _proposal_forms(page, request.POST, "exclude")
-    form = forms["exclude_form"]
-    if form.is_valid():
-        try:
-            rule = services.match_pair_exclude(
-                run=run,
-                first=form.user("first"),
-                second=form.user("second"),
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{rule.user_a} and {rule.user_b} will not be paired in this cohort.")
-            return redirect(f"{run.get_absolute_url()}#rules")
-    return _render_run(request, run, page=page, forms=forms, status=400)
+    return _proposal_change(
+        request,
+        pk,
+        "exclude",
+        call=lambda run, form: services.match_pair_exclude(
+            run=run,
+            first=form.user("first"),
+            second=form.user("second"),
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda rule: f"{rule.user_a} and {rule.user_b} will not be paired in this cohort.",
+        anchor="rules",
+    )
 
 
 @program_admin_required
@@ -225,13 +230,7 @@ def pair_exclude(request, pk: int):
 def run_rerun(request, pk: int):
     """Program admins: run again, keeping every lock and exclusion."""
     run = _run_or_404(pk)
-    try:
-        new = services.match_run_rerun(run=run, started_by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-        return redirect(run)
-    _announce(request, new)
-    return redirect(new)
+    return _started(request, lambda: services.match_run_rerun(run=run, started_by=request.user), refused_then=run)
 
 
 @program_admin_required
@@ -239,13 +238,12 @@ def run_publish(request, pk: int):
     """Program admins: confirm, then publish in the background (a Celery task); the run page follows it."""
     run = _run_or_404(pk)
     if request.method == "POST":
-        try:
-            run = services.match_run_publish_start(run=run, published_by=request.user, base_url=base_url(request))
-        except ValidationError as error:
-            messages.error(request, refusal(error))
-            return redirect(run)
-        _announce_publishing(request, _run_or_404(pk))
-        return redirect(run)
+        return act(
+            request,
+            lambda: services.match_run_publish_start(run=run, published_by=request.user, base_url=base_url(request)),
+            success=lambda _: _announce_publishing(request, _run_or_404(pk)),
+            then=run,
+        )
     if not run.is_proposal:
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
@@ -254,7 +252,8 @@ def run_publish(request, pk: int):
     )
 
 
-def _announce_publishing(request, run: MatchRun) -> None:
+def _announce_publishing(request, run: MatchRun) -> str:
+    """How a publishing stands; said here at the level it deserves, so nothing is left to add."""
     if run.status == MatchRunStatus.PUBLISHED:
         cohort, pairs = run.cohort, run.pair_count
         messages.success(
@@ -267,6 +266,7 @@ def _announce_publishing(request, run: MatchRun) -> None:
         messages.info(request, f"Run #{run.number} is publishing {pairs:,} pair{pluralize(pairs)} in the background.")
     elif run.publish_error:
         messages.error(request, f"Run #{run.number} was not published: nothing changed and nobody was told.")
+    return ""
 
 
 @program_admin_required
@@ -290,12 +290,15 @@ def run_compare(request, pk: int, other_pk: int):
 def rule_delete(request, pk: int):
     """Program admins: forget a lock or an exclusion."""
     rule = get_object_or_404(PairRule.objects.select_related("user_a", "user_b"), pk=pk)
-    services.pair_rule_delete(rule=rule, by=request.user)
-    what = "lock" if rule.is_lock else "exclusion"
-    messages.success(request, f"Removed the {what} of {rule.user_a} ⇄ {rule.user_b}; later runs decide afresh.")
     back = request.POST.get("next", "")
     run = MatchRun.objects.filter(pk=back, cohort_id=rule.cohort_id).first() if back.isdigit() else None
-    return redirect(f"{run.get_absolute_url()}#rules" if run else reverse("matching:cohort", args=[rule.cohort_id]))
+    what = "lock" if rule.is_lock else "exclusion"
+    return act(
+        request,
+        lambda: services.pair_rule_delete(rule=rule, by=request.user),
+        success=f"Removed the {what} of {rule.user_a} ⇄ {rule.user_b}; later runs decide afresh.",
+        then=f"{run.get_absolute_url()}#rules" if run else reverse("matching:cohort", args=[rule.cohort_id]),
+    )
 
 
 # --- After publishing ----------------------------------------------------------------------------------------
@@ -311,17 +314,21 @@ def partnership_rematch(request, pk: int):
         messages.error(request, "Only active pairs of an active cohort can be ended and re-matched here.")
         return redirect("matching:cohort", partnership.cohort_id)
     form = EndAndRematchForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run = services.partnership_end_and_rematch(
-                partnership=partnership, ended_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{partnership} has ended. Run #{run.number} re-matches the unmatched people.")
-            _announce(request, run)
-            return redirect(run)
+
+    def rematched(run: MatchRun) -> str:
+        messages.success(request, f"{partnership} has ended. Run #{run.number} re-matches the unmatched people.")
+        return _announce(request, run)
+
+    if done := submit(
+        request,
+        form,
+        lambda data: services.partnership_end_and_rematch(
+            partnership=partnership, ended_by=request.user, reason=data["reason"]
+        ),
+        success=rematched,
+        then=lambda run: run,
+    ):
+        return done
     return render(
         request,
         "matching/partnership_rematch.html",

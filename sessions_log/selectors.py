@@ -184,15 +184,18 @@ class TeachingBalance:
             return ""
         percent = self.recent_leader_percent
         window = f"your last {self.recent_sessions} sessions" if self.recent_sessions > 1 else "your last session"
+        # The one who mentored more should learn more (let the partner teach); the other should teach more.
         if leader.pk == viewer.pk:
             partner = self.partnership.partner_of(viewer)
             return (
                 f"Over {window} you mentored for {percent}% of the time. Two-way mentoring works best when both of "
-                f"you learn: next time, give {partner.display_name}'s half a little more room."
+                f"you teach: next time, let {partner.display_name} lead their half. Bring questions and claim your "
+                "own half as mentee."
             )
         return (
-            f"Over {window} {leader.display_name} mentored for {percent}% of the time. Your half matters too: "
-            "next time, bring a topic you want to learn and claim your full half."
+            f"Over {window} {leader.display_name} mentored for {percent}% of the time and you for {100 - percent}%. "
+            f"Your turn to teach matters too: next time, prepare something to teach {leader.display_name} and take "
+            "your full half as mentor."
         )
 
 
@@ -587,3 +590,30 @@ def cohort_pair_summaries(cohort: Cohort) -> list[PairSummary]:
             )
         )
     return summaries
+
+
+# --- Closing a cohort -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortClosing:
+    """What closing a cohort does to its pairs and sessions, for the confirmation page. It follows what the
+    receivers do: `partnerships_end_by_program_team` ends the active pairs (no e-mail of its own) and
+    `sessions_cancel_for_ended_partnership` cancels each one's sessions still to come, e-mailing both partners of
+    each session (with a calendar cancellation when the invitation went out)."""
+
+    pairs: int
+    sessions: int
+    people_emailed: int
+
+
+def cohort_closing(cohort: Cohort) -> CohortClosing:
+    """Three queries: the active pairs, their sessions still to come, and the partners of those sessions."""
+    pairs = Partnership.objects.filter(cohort=cohort).active()
+    upcoming = Session.objects.filter(partnership__in=pairs, status__in=OPEN_STATUSES, start__gt=timezone.now())
+    partners = upcoming.order_by().values_list("partnership__member_a_id", "partnership__member_b_id").distinct()
+    return CohortClosing(
+        pairs=pairs.count(),
+        sessions=upcoming.count(),
+        people_emailed=len({person for pair in partners for person in pair}),
+    )

@@ -2,13 +2,13 @@
 redirects or renders. Refusals come back as messages next to the form, with nothing written."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required, program_admin_required
-from mentoring.core.web import add_service_errors, base_url
+from mentoring.core.web import act, base_url, submit
 from mentoring.programs.models import Cohort
 from sessions_log import calendar as ical
 from sessions_log import permissions, selectors, services
@@ -23,11 +23,6 @@ from sessions_log.forms import (
     TopicForm,
 )
 from sessions_log.models import SessionHalf, SessionStatus
-
-
-def _refused(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _form_page(request, *, form, session=None, title: str, intro: str = "", submit: str, status: int = 200, **extra):
@@ -47,23 +42,21 @@ def session_propose(request, partnership_id: int):
         return redirect("sessions_log:partnership_sessions", partnership.pk)
     partner = partnership.partner_of(request.user)
     form = SessionProposeForm(request.POST or None, viewer=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_propose(
-                partnership=partnership,
-                proposed_by=request.user,
-                start=form.cleaned_data["start"],
-                location=form.cleaned_data["location"],
-                agenda=form.cleaned_data["agenda"],
-                base_url=base_url(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Proposed. {partner.display_name} gets an e-mail to accept it or suggest another time."
-            )
-            return redirect(session)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.session_propose(
+            partnership=partnership,
+            proposed_by=request.user,
+            start=data["start"],
+            location=data["location"],
+            agenda=data["agenda"],
+            base_url=base_url(request),
+        ),
+        success=f"Proposed. {partner.display_name} gets an e-mail to accept it or suggest another time.",
+        then=lambda session: session,
+    ):
+        return done
     minutes = partnership.cohort.session_length_minutes
     return _form_page(
         request,
@@ -99,26 +92,19 @@ def session_detail(request, pk: int):
 def session_accept(request, pk: int):
     """The partner who did not propose the time: accept it (both get a calendar invitation)."""
     session = permissions.session_for(request.user, pk)
-    try:
-        services.session_accept(session=session, by=request.user, base_url=base_url(request))
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Accepted. The calendar invitation is on its way to both of you.")
-    return redirect(session)
+    return act(
+        request,
+        lambda: services.session_accept(session=session, by=request.user, base_url=base_url(request)),
+        success="Accepted. The calendar invitation is on its way to both of you.",
+        then=session,
+    )
 
 
 def _service_form(request, session, form, *, call, done: str, **page):
     """The shared body of the session's action pages: on a valid POST run `call(cleaned_data)` (a service);
     its refusals become form errors, success redirects to the session; otherwise render the form page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(session)
+    if response := submit(request, form, call, success=done, then=session):
+        return response
     return _form_page(
         request,
         form=form,
@@ -244,25 +230,23 @@ def session_log(request, pk: int):
             if session.is_open
             else f"This session was {session.get_status_display().lower()}: there is nothing to log."
         )
-    if request.method == "POST" and form.is_valid():
-        held = form.cleaned_data["outcome"] == SessionLogForm.HELD
-        try:
-            services.session_log(
-                session=session,
-                by=request.user,
-                held=held,
-                minutes=form.minutes if held else None,
-                not_held_reason=form.cleaned_data["not_held_reason"],
-                no_show=form.cleaned_data["no_show"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if held:
-                messages.success(request, "Logged as held. Now fill in your check-in while it is fresh.")
-                return redirect("sessions_log:checkin", session.pk)
-            messages.success(request, "Logged as not held.")
-            return redirect(session)
+
+    held = request.method == "POST" and form.is_valid() and form.cleaned_data["outcome"] == SessionLogForm.HELD
+    if done := submit(
+        request,
+        form,
+        lambda data: services.session_log(
+            session=session,
+            by=request.user,
+            held=held,
+            minutes=form.minutes if held else None,
+            not_held_reason=data["not_held_reason"],
+            no_show=data["no_show"],
+        ),
+        success="Logged as held. Now fill in your check-in while it is fresh." if held else "Logged as not held.",
+        then=reverse("sessions_log:checkin", args=[session.pk]) if held else session,
+    ):
+        return done
     return render(
         request,
         "sessions_log/session_log.html",
@@ -283,19 +267,16 @@ def half_topic(request, pk: int, order: int):
     suggestions = selectors.topic_suggestions(request.user, partnership.partner_of(request.user))
     initial = {"topic": half.topic, "topic_skill": half.topic_skill}
     form = TopicForm(request.POST or None, suggestions=suggestions, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.half_set_topic(
-                half=half,
-                by=request.user,
-                topic=form.cleaned_data["topic"],
-                topic_skill=form.cleaned_data["topic_skill"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Topic saved. Your partner sees it on the session page.")
-            return redirect(session)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.half_set_topic(
+            half=half, by=request.user, topic=data["topic"], topic_skill=data["topic_skill"]
+        ),
+        success="Topic saved. Your partner sees it on the session page.",
+        then=session,
+    ):
+        return done
     partner = partnership.partner_of(request.user)
     return _form_page(
         request,
@@ -316,14 +297,14 @@ def note_edit(request, pk: int):
     session = permissions.session_for(request.user, pk)
     page = selectors.session_page(session, request.user)
     form = NoteForm(request.POST or None, initial={"text": page.my_note.text if page.my_note else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = services.note_save(session=session, author=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Note saved." if note else "Note deleted.")
-            return redirect(f"{session.get_absolute_url()}#notes")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.note_save(session=session, author=request.user, text=data["text"]),
+        success=lambda note: "Note saved." if note else "Note deleted.",
+        then=f"{session.get_absolute_url()}#notes",
+    ):
+        return done
     return _form_page(
         request,
         form=form,
@@ -349,26 +330,23 @@ def checkin(request, pk: int):
         refusal = "A check-in is for a session that took place: log this session as held first."
     elif existing is not None and not existing.is_editable:
         refusal = "Your check-in is sent and can no longer be changed."
-    if request.method == "POST":
-        editing = request.POST.get("editing") or ""
-        try:
-            if existing is not None and editing != str(existing.pk):
-                raise ValidationError(
-                    "You already filled in the check-in for this session; it is shown below, and you can edit it."
-                )
-            if form.is_valid():
-                if existing is None:
-                    services.checkin_submit(
-                        session=session, author=request.user, data=form.answers, goal_progress=form.goal_progress
-                    )
-                else:
-                    services.checkin_update(
-                        checkin=existing, by=request.user, data=form.answers, goal_progress=form.goal_progress
-                    )
-                messages.success(request, "Thank you: your check-in is saved.")
-                return redirect(session)
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if request.method == "POST" and existing is not None and request.POST.get("editing") != str(existing.pk):
+        # A second tab (or the back button) posting a new check-in over the one already sent.
+        form.add_error(
+            None, "You already filled in the check-in for this session; it is shown below, and you can edit it."
+        )
+
+    def save(_):
+        if existing is None:
+            return services.checkin_submit(
+                session=session, author=request.user, data=form.answers, goal_progress=form.goal_progress
+            )
+        return services.checkin_update(
+            checkin=existing, by=request.user, data=form.answers, goal_progress=form.goal_progress
+        )
+
+    if done := submit(request, form, save, success="Thank you: your check-in is saved.", then=session):
+        return done
     return render(
         request,
         "sessions_log/checkin_form.html",

@@ -6,13 +6,13 @@ see something but not change it (the other partner's goal, an ended partnership)
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required
-from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.core.web import act, base_url, submit
 from mentoring.partnerships import services
 from mentoring.partnerships.forms import (
     AgreementForm,
@@ -61,25 +61,23 @@ def agreement_edit(request, pk: int):
     if not can_edit_agreement(request.user, partnership):
         raise PermissionDenied
     agreement = getattr(partnership, "agreement", None)
+    partner = partnership.partner_of(request.user)
     if request.method == "POST":
         form = AgreementForm(request.POST)
-        if form.is_valid():
-            try:
-                services.agreement_save(
-                    partnership=partnership,
-                    editor=request.user,
-                    data=form.cleaned_data,
-                    base_version=form.cleaned_data["base_version"],
-                    base_url=base_url(request),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                partner = partnership.partner_of(request.user)
-                messages.success(
-                    request, f"Agreement saved and signed by you. {partner.display_name} is asked to sign it too."
-                )
-                return redirect(_detail_url(partnership, "agreement"))
+        if done := submit(
+            request,
+            form,
+            lambda data: services.agreement_save(
+                partnership=partnership,
+                editor=request.user,
+                data=data,
+                base_version=data["base_version"],
+                base_url=base_url(request),
+            ),
+            success=f"Agreement saved and signed by you. {partner.display_name} is asked to sign it too.",
+            then=_detail_url(partnership, "agreement"),
+        ):
+            return done
     elif agreement is None:
         form = AgreementForm(initial={**services.agreement_initial(partnership=partnership), "base_version": 0})
     else:
@@ -90,7 +88,6 @@ def agreement_edit(request, pk: int):
                 "base_version": agreement.version,
             }
         )
-    partner = partnership.partner_of(request.user)
     return render(
         request,
         "partnerships/agreement_form.html",
@@ -115,18 +112,17 @@ def agreement_sign(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Tick the box to accept the agreement and its confidentiality pledge, then sign.")
         return redirect(_detail_url(partnership, "agreement"))
-    try:
-        services.agreement_sign(
+    return act(
+        request,
+        lambda: services.agreement_sign(
             partnership=partnership,
             user=request.user,
             version=form.cleaned_data["version"],
             accept_pledge=form.cleaned_data["accept_pledge"],
-        )
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, "You signed the agreement.")
-    return redirect(_detail_url(partnership, "agreement"))
+        ),
+        success="You signed the agreement.",
+        then=_detail_url(partnership, "agreement"),
+    )
 
 
 @employee_required
@@ -136,19 +132,16 @@ def partnership_end(request, pk: int):
     if not can_edit_agreement(request.user, partnership):
         raise PermissionDenied
     form = PartnershipEndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partnership_end(
-                partnership=partnership,
-                ended_by=request.user,
-                reason=form.cleaned_data["reason"],
-                base_url=base_url(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The partnership has ended. Thank you for taking part.")
-            return redirect(_detail_url(partnership))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.partnership_end(
+            partnership=partnership, ended_by=request.user, reason=data["reason"], base_url=base_url(request)
+        ),
+        success="The partnership has ended. Thank you for taking part.",
+        then=_detail_url(partnership),
+    ):
+        return done
     return render(
         request,
         "partnerships/partnership_end.html",
@@ -174,14 +167,14 @@ def goal_create(request, pk: int):
         raise PermissionDenied
     existing = Goal.objects.filter(partnership=partnership, owner=request.user).count()
     form = GoalForm(request.POST if request.method == "POST" else None, owner=request.user, existing_count=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_create(partnership=partnership, owner=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Goal added.")
-            return redirect(_detail_url(partnership, "goals"))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.goal_create(partnership=partnership, owner=request.user, **data),
+        success="Goal added.",
+        then=_detail_url(partnership, "goals"),
+    ):
+        return done
     return render(
         request,
         "partnerships/goal_form.html",
@@ -197,14 +190,14 @@ def goal_edit(request, pk: int):
         raise PermissionDenied
     initial = {"title": goal.title, "skill": goal.skill_id, "notes": goal.notes, "progress": goal.progress}
     form = GoalForm(request.POST if request.method == "POST" else None, owner=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(goal=goal, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Goal saved.")
-            return redirect(_detail_url(goal.partnership, "goals"))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.goal_update(goal=goal, by=request.user, data=data),
+        success="Goal saved.",
+        then=_detail_url(goal.partnership, "goals"),
+    ):
+        return done
     return render(request, "partnerships/goal_form.html", {"form": form, "partnership": goal.partnership, "goal": goal})
 
 
@@ -216,42 +209,41 @@ def goal_progress(request, pk: int):
     form = GoalProgressForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Progress is a whole number from 0 to 100%.")
-    else:
-        try:
-            services.goal_set_progress(goal=goal, by=request.user, progress=form.cleaned_data["progress"])
-        except ValidationError as error:
-            messages.error(request, refusal(error))
-        else:
-            messages.success(request, f"Progress on “{goal.title}” set to {form.cleaned_data['progress']}%.")
-    return redirect(_detail_url(goal.partnership, "goals"))
+        return redirect(_detail_url(goal.partnership, "goals"))
+    progress = form.cleaned_data["progress"]
+    return act(
+        request,
+        lambda: services.goal_set_progress(goal=goal, by=request.user, progress=progress),
+        success=f"Progress on “{goal.title}” set to {progress}%.",
+        then=_detail_url(goal.partnership, "goals"),
+    )
+
+
+def _change_goal(request, pk: int, service, done: str, *, refused_then=None):
+    """Run `service` on one of the viewer's own goals; `done` is said with the goal's title."""
+    goal = _own_goal_or_403(request, pk)
+    return act(
+        request,
+        lambda: service(goal=goal, by=request.user),
+        success=done.format(title=goal.title),
+        then=_detail_url(goal.partnership, "goals"),
+        refused_then=refused_then,
+    )
 
 
 @require_POST
 @employee_required
 def goal_achieve(request, pk: int):
     """The goal's owner: mark it achieved."""
-    goal = _own_goal_or_403(request, pk)
-    try:
-        services.goal_mark_achieved(goal=goal, by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, f"Well done: “{goal.title}” is achieved.")
-    return redirect(_detail_url(goal.partnership, "goals"))
+    return _change_goal(request, pk, services.goal_mark_achieved, "Well done: “{title}” is achieved.")
 
 
 @require_POST
 @employee_required
 def goal_delete(request, pk: int):
     """The goal's owner: remove a goal set by mistake (at least one stays)."""
-    goal = _own_goal_or_403(request, pk)
-    try:
-        services.goal_delete(goal=goal, by=request.user)
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-        return redirect(reverse("partnerships:goal_edit", args=[goal.pk]))
-    messages.success(request, f"Goal “{goal.title}” removed.")
-    return redirect(_detail_url(goal.partnership, "goals"))
+    back = reverse("partnerships:goal_edit", args=[pk])
+    return _change_goal(request, pk, services.goal_delete, "Goal “{title}” removed.", refused_then=back)
 
 
 @employee_required
@@ -261,14 +253,14 @@ def goal_close(request, pk: int):
     if not can_close_goal(request.user, goal):
         raise PermissionDenied
     form = GoalCloseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_close(goal=goal, by=request.user, outcome=form.cleaned_data["outcome"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"“{goal.title}” is closed.")
-            return redirect(_detail_url(goal.partnership, "goals"))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.goal_close(goal=goal, by=request.user, outcome=data["outcome"]),
+        success=f"“{goal.title}” is closed.",
+        then=_detail_url(goal.partnership, "goals"),
+    ):
+        return done
     return render(
         request, "partnerships/goal_close.html", {"form": form, "goal": goal, "partnership": goal.partnership}
     )

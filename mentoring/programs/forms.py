@@ -237,4 +237,27 @@ class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=CohortStatus.choices)
 
 
+class CohortCloseForm(forms.Form):
+    """Closing a cohort ends every pair and cannot be undone: the admin confirms it by typing the cohort's name
+    (in any case; spaces around it do not count)."""
+
+    name = forms.CharField(
+        label="Type the cohort's name to confirm",
+        max_length=200,
+        error_messages={"required": "Type the cohort's name to confirm that it closes."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.fields["name"].help_text = f"The cohort is called “{cohort.name}”."
+
+    def clean_name(self) -> str:
+        typed = self.cleaned_data["name"]
+        if typed.casefold() != self.cohort.name.strip().casefold():
+            raise forms.ValidationError(f"That is not this cohort's name: type “{self.cohort.name}” to close it.")
+        return typed
+
+
 ENROLLMENT_ACTIONS = ("approve", "waitlist", "withdraw", "remind")

@@ -92,7 +92,7 @@ TRANSITION_EXPLANATIONS = {
     (CohortStatus.MATCHING, CohortStatus.ACTIVE): "Published partnerships start meeting.",
     (CohortStatus.ACTIVE, CohortStatus.CLOSED): (
         "Approved participants become alumni of the program; pairs still active end and their sessions still to "
-        "come are cancelled. This is final."
+        "come are cancelled. This is final: the next page shows what it changes and asks for the cohort's name."
     ),
 }
 
@@ -158,6 +158,32 @@ def cohort_transitions(cohort: Cohort, *, counts: dict[str, int] | None = None) 
         )
         for to in cohort.next_statuses
     ]
+
+
+@dataclass(frozen=True)
+class CohortClosing:
+    """What closing a cohort does to its enrollments (see services.cohort_transition), and what stands in the way.
+    What it does to pairs and sessions is said by the sessions app's `cohort_closing` template tag."""
+
+    blockers: list[str]
+    becoming_alumni: int
+    applied: int
+    waitlisted: int
+
+    @property
+    def withdrawn(self) -> int:
+        return self.applied + self.waitlisted
+
+
+def cohort_closing(cohort: Cohort) -> CohortClosing:
+    """One query: the enrollments per status."""
+    counts = enrollment_counts(cohort)
+    return CohortClosing(
+        blockers=cohort_transition_blockers(cohort, CohortStatus.CLOSED, counts=counts),
+        becoming_alumni=counts.get(EnrollmentStatus.APPROVED, 0),
+        applied=counts.get(EnrollmentStatus.APPLIED, 0),
+        waitlisted=counts.get(EnrollmentStatus.WAITLISTED, 0),
+    )
 
 
 def enrollment_counts(cohort: Cohort) -> dict[str, int]:

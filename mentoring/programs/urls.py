@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("manage/cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("manage/cohorts/<int:pk>/transition/", views.cohort_transition, name="cohort_transition"),
+    path("manage/cohorts/<int:pk>/close/", views.cohort_close, name="cohort_close"),
     path("manage/cohorts/<int:pk>/invite/", views.cohort_invite, name="cohort_invite"),
     path("manage/cohorts/<int:pk>/add-person/", views.cohort_add_person, name="cohort_add_person"),
     path("manage/cohorts/<int:pk>/remind/", views.cohort_remind_incomplete, name="cohort_remind_incomplete"),

@@ -1,7 +1,6 @@
 """Pages for programs, cohorts and enrollments: the program admins' console and the employees' side."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,13 +10,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import employee_required, program_admin_required
-from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.core.web import act, base_url, submit
 from mentoring.notifications.selectors import failed_message_count, failed_messages
 from mentoring.notifications.services import MAX_ATTEMPTS, message_send_again
 from mentoring.programs import selectors, services
 from mentoring.programs.forms import (
     ENROLLMENT_ACTIONS,
     AddPersonForm,
+    CohortCloseForm,
     CohortForm,
     EnrollmentForm,
     InviteForm,
@@ -58,16 +58,20 @@ def failed_message_send_again(request, pk: int):
 @program_admin_required
 def program_create(request):
     form = ProgramForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        program = services.program_create(created_by=request.user, data=form.cleaned_data)
-        messages.success(request, f"Program “{program.name}” created. Add its first cohort next.")
-        return redirect(program)
-    return render(
+    if done := submit(
         request,
-        "programs/program_form.html",
-        {"form": form, "program": None},
-        status=400 if request.method == "POST" else 200,
-    )
+        form,
+        lambda data: services.program_create(created_by=request.user, data=data),
+        success=lambda program: f"Program “{program.name}” created. Add its first cohort next.",
+        then=lambda program: program,
+    ):
+        return done
+    return _program_page(request, form, program=None)
+
+
+def _program_page(request, form, *, program: Program | None):
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/program_form.html", {"form": form, "program": program}, status=status)
 
 
 @program_admin_required
@@ -85,16 +89,15 @@ def program_detail(request, pk: int):
 def program_edit(request, pk: int):
     program = get_object_or_404(Program, pk=pk)
     form = ProgramForm(request.POST or None, instance=program)
-    if request.method == "POST" and form.is_valid():
-        services.program_update(program=program, data=form.cleaned_data)
-        messages.success(request, "Program saved. Existing cohorts keep their own rules; new cohorts copy these.")
-        return redirect(program)
-    return render(
+    if done := submit(
         request,
-        "programs/program_form.html",
-        {"form": form, "program": program},
-        status=400 if request.method == "POST" else 200,
-    )
+        form,
+        lambda data: services.program_update(program=program, data=data),
+        success="Program saved. Existing cohorts keep their own rules; new cohorts copy these.",
+        then=program,
+    ):
+        return done
+    return _program_page(request, form, program=program)
 
 
 # --- Console: cohorts -----------------------------------------------------------------------------------
@@ -105,20 +108,20 @@ def cohort_create(request, program_pk: int):
     """A new draft cohort; its rules start as a copy of the program's defaults."""
     program = get_object_or_404(Program, pk=program_pk)
     form = CohortForm(request.POST or None, instance=Cohort(program=program, **program.rule_values()))
-    if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.cohort_create(program=program, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Cohort “{cohort.name}” created as a draft. Open enrollment when ready.")
-            return redirect(cohort)
-    return render(
+    if done := submit(
         request,
-        "programs/cohort_form.html",
-        {"form": form, "program": program, "cohort": None},
-        status=400 if request.method == "POST" else 200,
-    )
+        form,
+        lambda data: services.cohort_create(program=program, data=data),
+        success=lambda cohort: f"Cohort “{cohort.name}” created as a draft. Open enrollment when ready.",
+        then=lambda cohort: cohort,
+    ):
+        return done
+    return _cohort_page(request, form, program=program, cohort=None)
+
+
+def _cohort_page(request, form, *, program: Program, cohort: Cohort | None):
+    context = {"form": form, "program": program, "cohort": cohort}
+    return render(request, "programs/cohort_form.html", context, status=400 if request.method == "POST" else 200)
 
 
 @program_admin_required
@@ -150,21 +153,16 @@ def cohort_edit(request, pk: int):
         return redirect(cohort)
     locked = selectors.cohort_locked_fields(cohort)
     form = CohortForm(request.POST or None, instance=cohort, locked=locked)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(cohort=cohort, data=form.changes, base_url=base_url(request))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Cohort saved.")
-            return redirect(cohort)
-    cohort.refresh_from_db()  # the form may have put unsaved values on it
-    return render(
+    if done := submit(
         request,
-        "programs/cohort_form.html",
-        {"form": form, "program": cohort.program, "cohort": cohort},
-        status=400 if request.method == "POST" else 200,
-    )
+        form,
+        lambda _: services.cohort_update(cohort=cohort, data=form.changes, base_url=base_url(request)),
+        success="Cohort saved.",
+        then=cohort,
+    ):
+        return done
+    cohort.refresh_from_db()  # the form may have put unsaved values on it
+    return _cohort_page(request, form, program=cohort.program, cohort=cohort)
 
 
 @program_admin_required
@@ -175,13 +173,35 @@ def cohort_transition(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose a valid next status.")
         return redirect(cohort)
-    try:
-        cohort = services.cohort_transition(cohort=cohort, to=form.cleaned_data["to"])
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, f"The cohort is now {cohort.get_status_display().lower()}.")
-    return redirect(cohort)
+    if form.cleaned_data["to"] == CohortStatus.CLOSED:
+        # Closing ends every pair, so it happens only on the closing page, where the admin reads what it does and
+        # types the cohort's name.
+        messages.error(request, "Nothing changed: to close the cohort, read what closing does and type its name.")
+        return redirect("programs:cohort_close", cohort.pk)
+    return act(
+        request,
+        lambda: services.cohort_transition(cohort=cohort, to=form.cleaned_data["to"]),
+        success=lambda cohort: f"The cohort is now {cohort.get_status_display().lower()}.",
+        then=cohort,
+    )
+
+
+@program_admin_required
+def cohort_close(request, pk: int):
+    """Program admins: what closing the cohort does (pairs that end, sessions cancelled, who is e-mailed, who becomes
+    alumni or is withdrawn); closing needs the cohort's name typed."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    form = CohortCloseForm(request.POST or None, cohort=cohort)
+    if done := submit(
+        request,
+        form,
+        lambda _: services.cohort_close(cohort=cohort),
+        success=lambda cohort: f"The cohort is now {cohort.get_status_display().lower()}.",
+        then=cohort,
+    ):
+        return done
+    context = {"cohort": cohort, "program": cohort.program, "form": form, "closing": selectors.cohort_closing(cohort)}
+    return render(request, "programs/cohort_close.html", context, status=400 if request.method == "POST" else 200)
 
 
 @program_admin_required
@@ -191,34 +211,33 @@ def enrollment_action(request, pk: int, action: str):
     if action not in ENROLLMENT_ACTIONS:
         raise Http404("No such action.")
     enrollment = get_object_or_404(Enrollment.objects.select_related("user", "cohort"), pk=pk)
+    if action == "remind":
+        _remind(request, [enrollment])
+        return redirect(enrollment.cohort)
     name = enrollment.user.display_name
-    root_url = base_url(request)
-    try:
-        if action == "approve":
-            services.enrollment_approve(enrollment=enrollment, base_url=root_url)
-            messages.success(request, f"{name} is approved.")
-        elif action == "waitlist":
-            services.enrollment_waitlist(enrollment=enrollment, base_url=root_url)
-            messages.success(request, f"{name} is now at the end of the waitlist.")
-        elif action == "withdraw":
-            # Read before the withdrawal ends them (through the cohort's reverse relation: programs does not import
-            # partnerships).
-            partners = [
-                p.partner_of(enrollment.user).display_name
-                for p in enrollment.cohort.partnerships.active()
-                .for_user(enrollment.user)
-                .select_related("member_a", "member_b")
-            ]
-            services.enrollment_withdraw_by_admin(enrollment=enrollment, base_url=root_url)
-            text = f"{name} is withdrawn. Their place went to the waitlist, if anyone waits."
-            if partners:
-                text += f" Their partnership with {' and '.join(partners)} has ended."
-            messages.success(request, text)
-        else:
-            _remind(request, [enrollment])
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    return redirect(enrollment.cohort)
+    if action == "approve":
+        service, text = services.enrollment_approve, f"{name} is approved."
+    elif action == "waitlist":
+        service, text = services.enrollment_waitlist, f"{name} is now at the end of the waitlist."
+    else:
+        # Read before the withdrawal ends them (through the cohort's reverse relation: programs does not import
+        # partnerships).
+        partners = [
+            p.partner_of(enrollment.user).display_name
+            for p in enrollment.cohort.partnerships.active()
+            .for_user(enrollment.user)
+            .select_related("member_a", "member_b")
+        ]
+        service = services.enrollment_withdraw_by_admin
+        text = f"{name} is withdrawn. Their place went to the waitlist, if anyone waits."
+        if partners:
+            text += f" Their partnership with {' and '.join(partners)} has ended."
+    return act(
+        request,
+        lambda: service(enrollment=enrollment, base_url=base_url(request)),
+        success=text,
+        then=enrollment.cohort,
+    )
 
 
 def _remind(request, enrollments: list[Enrollment]) -> None:
@@ -253,16 +272,16 @@ def cohort_invite(request, pk: int):
     """Invite people by e-mail: each gets a link to sign up (or sign in) and enroll."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
     form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = services.invitations_send(
-                cohort=cohort, emails=form.cleaned_data["emails"], invited_by=request.user, base_url=base_url(request)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.")
-            return redirect(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.invitations_send(
+            cohort=cohort, emails=data["emails"], invited_by=request.user, base_url=base_url(request)
+        ),
+        success=lambda sent: f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.",
+        then=cohort,
+    ):
+        return done
     return render(
         request,
         "programs/cohort_invite.html",
@@ -276,21 +295,20 @@ def cohort_add_person(request, pk: int):
     """Enroll someone who already has an account, without them applying."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
     form = AddPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person: User = form.cleaned_data["email"]
-        try:
-            enrollment = services.enrollment_add_person(
-                cohort=cohort, user=person, enrolled_by=request.user, base_url=base_url(request)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{person.display_name} is enrolled ({enrollment.get_status_display().lower()}). "
-                "They were e-mailed to add their goals and accept the confidentiality statement.",
-            )
-            return redirect(cohort)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.enrollment_add_person(
+            cohort=cohort, user=data["email"], enrolled_by=request.user, base_url=base_url(request)
+        ),
+        success=lambda enrollment: (
+            f"{form.cleaned_data['email'].display_name} is enrolled "
+            f"({enrollment.get_status_display().lower()}). "
+            "They were e-mailed to add their goals and accept the confidentiality statement."
+        ),
+        then=cohort,
+    ):
+        return done
     return render(
         request,
         "programs/cohort_add_person.html",
@@ -325,23 +343,27 @@ def cohort_enroll(request, pk: int):
         return redirect(existing)
     form = EnrollmentForm(request.POST or None)
     is_open = cohort.is_open_for_enrollment()
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrollment = services.enrollment_apply(
-                cohort=cohort,
-                user=request.user,
-                goals=form.cleaned_data["goals"],
-                availability=form.cleaned_data["availability"],
-                accepts_confidentiality=form.accepts_confidentiality,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if enrollment.status == EnrollmentStatus.WAITLISTED:
-                messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
-            else:
-                messages.success(request, "You are enrolled. The program team will confirm your place.")
-            return redirect(enrollment)
+
+    def enrolled(enrollment) -> str:
+        if enrollment.status == EnrollmentStatus.WAITLISTED:
+            messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
+            return ""
+        return "You are enrolled. The program team will confirm your place."
+
+    if done := submit(
+        request,
+        form,
+        lambda data: services.enrollment_apply(
+            cohort=cohort,
+            user=request.user,
+            goals=data["goals"],
+            availability=data["availability"],
+            accepts_confidentiality=form.accepts_confidentiality,
+        ),
+        success=enrolled,
+        then=lambda enrollment: enrollment,
+    ):
+        return done
     return render(
         request,
         "programs/enroll.html",
@@ -368,19 +390,19 @@ def enrollment_detail(request, pk: int):
         form = EnrollmentForm(
             request.POST or None, initial=initial, needs_acceptance=not enrollment.has_accepted_confidentiality
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.enrollment_update_details(
-                    enrollment=enrollment,
-                    goals=form.cleaned_data["goals"],
-                    availability=form.cleaned_data["availability"],
-                    accepts_confidentiality=form.accepts_confidentiality,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Your enrollment is saved.")
-                return redirect(enrollment)
+        if done := submit(
+            request,
+            form,
+            lambda data: services.enrollment_update_details(
+                enrollment=enrollment,
+                goals=data["goals"],
+                availability=data["availability"],
+                accepts_confidentiality=form.accepts_confidentiality,
+            ),
+            success="Your enrollment is saved.",
+            then=enrollment,
+        ):
+            return done
     elif request.method == "POST":
         messages.error(request, "This enrollment is no longer current, so it cannot change.")
         return redirect(enrollment)
@@ -402,13 +424,12 @@ def enrollment_detail(request, pk: int):
 def enrollment_withdraw(request, pk: int):
     """The person withdraws their own enrollment (404 for anyone else's), until matching starts."""
     enrollment = own_enrollment_or_404(request.user, pk)
-    try:
-        services.enrollment_withdraw_self(enrollment=enrollment, base_url=base_url(request))
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    else:
-        messages.success(request, f"You have withdrawn from {enrollment.cohort.name}.")
-    return redirect(enrollment)
+    return act(
+        request,
+        lambda: services.enrollment_withdraw_self(enrollment=enrollment, base_url=base_url(request)),
+        success=f"You have withdrawn from {enrollment.cohort.name}.",
+        then=enrollment,
+    )
 
 
 def invitation_accept(request, token: str):

@@ -2,16 +2,14 @@
 
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required, program_admin_required
 from mentoring.core.privacy import MIN_PEOPLE
-from mentoring.core.web import add_service_errors, base_url, refusal
+from mentoring.core.web import act, base_url, submit
 from mentoring.programs.models import Cohort
 from mentoring.surveys import selectors, services
 from mentoring.surveys.forms import AssessmentResponseForm, AssessmentScheduleForm
@@ -54,31 +52,21 @@ def assessment_schedule(request, pk: int, kind: str):
     else:
         initial = _suggested_dates(cohort, kind, today)
     form = AssessmentScheduleForm(request.POST or None, initial=initial, opened=opened)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_schedule(
-                cohort=cohort,
-                kind=kind,
-                opens_on=form.cleaned_data["opens_on"],
-                closes_on=form.cleaned_data["closes_on"],
-                by=request.user,
-                base_url=base_url(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            label = assessment.get_kind_display()
-            if assessment.state() == AssessmentState.OPEN:
-                messages.success(
-                    request,
-                    f"The {label.lower()} is open until {assessment.closes_on:%d %b %Y}; participants are e-mailed.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"The {label.lower()} opens on {assessment.opens_on:%d %b %Y}; participants are e-mailed that day.",
-                )
-            return redirect(f"{cohort.get_absolute_url()}#surveys")
+    if done := submit(
+        request,
+        form,
+        lambda data: services.assessment_schedule(
+            cohort=cohort,
+            kind=kind,
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            by=request.user,
+            base_url=base_url(request),
+        ),
+        success=_scheduled,
+        then=f"{cohort.get_absolute_url()}#surveys",
+    ):
+        return done
     return render(
         request,
         "surveys/assessment_schedule.html",
@@ -96,6 +84,13 @@ def assessment_schedule(request, pk: int, kind: str):
     )
 
 
+def _scheduled(assessment: Assessment) -> str:
+    label = assessment.get_kind_display().lower()
+    if assessment.state() == AssessmentState.OPEN:
+        return f"The {label} is open until {assessment.closes_on:%d %b %Y}; participants are e-mailed."
+    return f"The {label} opens on {assessment.opens_on:%d %b %Y}; participants are e-mailed that day."
+
+
 ACTIONS = ("open", "close")
 
 
@@ -106,17 +101,21 @@ def assessment_action(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404("No such action.")
     assessment = get_object_or_404(Assessment.objects.select_related("cohort"), pk=pk)
-    label = assessment.get_kind_display()
-    try:
-        if action == "open":
-            services.assessment_open_now(assessment=assessment, base_url=base_url(request))
-            messages.success(request, f"The {label.lower()} is open; everyone who may answer is being e-mailed.")
-        else:
-            services.assessment_close_now(assessment=assessment)
-            messages.success(request, f"The {label.lower()} is closed. The answers given so far count.")
-    except ValidationError as error:
-        messages.error(request, refusal(error))
-    return redirect(f"{assessment.cohort.get_absolute_url()}#surveys")
+    label = assessment.get_kind_display().lower()
+    back = f"{assessment.cohort.get_absolute_url()}#surveys"
+    if action == "open":
+        return act(
+            request,
+            lambda: services.assessment_open_now(assessment=assessment, base_url=base_url(request)),
+            success=f"The {label} is open; everyone who may answer is being e-mailed.",
+            then=back,
+        )
+    return act(
+        request,
+        lambda: services.assessment_close_now(assessment=assessment),
+        success=f"The {label} is closed. The answers given so far count.",
+        then=back,
+    )
 
 
 @employee_required
@@ -130,28 +129,21 @@ def assessment_answer(request, pk: int):
     if state == AssessmentState.OPEN:
         skills = selectors.skills_to_rate(request.user, assessment)
         form = AssessmentResponseForm(request.POST or None, skills=skills, response=response)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.assessment_response_save(
-                    assessment=assessment,
-                    respondent=request.user,
-                    answers=form.answers,
-                    skill_levels=form.skill_levels,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Thank you: your answers are saved. You can change them until {assessment.closes_on:%d %b %Y}.",
-                )
-                return redirect(assessment)
+        if done := submit(
+            request,
+            form,
+            lambda _: services.assessment_response_save(
+                assessment=assessment,
+                respondent=request.user,
+                answers=form.answers,
+                skill_levels=form.skill_levels,
+            ),
+            success=f"Thank you: your answers are saved. You can change them until {assessment.closes_on:%d %b %Y}.",
+            then=assessment,
+        ):
+            return done
     elif request.method == "POST":
-        try:
-            services.assessment_refuse_unless_open(assessment)
-        except ValidationError as error:
-            messages.error(request, refusal(error))
-        return redirect(assessment)
+        return act(request, lambda: services.assessment_refuse_unless_open(assessment), success="", then=assessment)
     return render(
         request,
         "surveys/assessment_answer.html",

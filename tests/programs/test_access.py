@@ -30,6 +30,8 @@ def console_urls(o):
         ("get", reverse("programs:cohort_edit", args=[c])),
         ("post", reverse("programs:cohort_edit", args=[c])),
         ("post", reverse("programs:cohort_transition", args=[c])),
+        ("get", reverse("programs:cohort_close", args=[c])),
+        ("post", reverse("programs:cohort_close", args=[c])),
         ("get", reverse("programs:cohort_invite", args=[c])),
         ("post", reverse("programs:cohort_invite", args=[c])),
         ("get", reverse("programs:cohort_add_person", args=[c])),
