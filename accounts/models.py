@@ -126,7 +126,13 @@ class Skill(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="skill_name_ci_unique",
+                violation_error_message="A skill with this name already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

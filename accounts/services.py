@@ -9,14 +9,22 @@ from django.utils import timezone
 
 from accounts.departments import clean_department, department_key
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+from mentoring.core.db import unique_or
 
 
 @transaction.atomic
 def profile_save(*, user: User, profile_form, offered_formset, wanted_formset) -> SkillProfile:
-    """Save the profile and both skill lists together: all of it, or (on any error) none of it."""
+    """Save the profile and both skill lists together: all of it, or (on any error) none of it.
+
+    The same skill added twice at once (two tabs, a double click) is refused, not a server error."""
+    already = ValidationError(
+        "Your profile was just saved from another tab or a second click. Reload the page and check it.",
+        code="duplicate",
+    )
     profile = profile_form.save(commit=False)
     profile.user = user
-    profile.save()
+    with unique_or(already):
+        profile.save()
     user.full_name = profile_form.cleaned_data["full_name"]
     user.timezone = profile_form.cleaned_data["timezone"]
     user.save(update_fields=["full_name", "timezone"])
@@ -27,23 +35,38 @@ def profile_save(*, user: User, profile_form, offered_formset, wanted_formset) -
         # Deletions first, so a skill moved from one row to another cannot trip the unique constraint.
         for obj in formset.deleted_objects:
             obj.delete()
-        for obj in changed:
-            obj.user = user
-            obj.save()
+        with unique_or(already):
+            for obj in changed:
+                obj.user = user
+                obj.save()
     return profile
 
 
 def skill_create(*, name: str, category: SkillCategory, description: str = "") -> Skill:
     skill = Skill(name=name.strip(), category=category, description=description.strip())
     skill.full_clean()
-    skill.save()
+    with unique_or(_skill_exists(skill.name)):
+        skill.save()
     return skill
+
+
+def _skill_exists(name: str) -> ValidationError:
+    return ValidationError({"name": f"A skill called “{name}” already exists."}, code="unique")
+
+
+def category_create(*, name: str) -> SkillCategory:
+    category = SkillCategory(name=name.strip())
+    category.full_clean()
+    with unique_or(ValidationError({"name": f"A category called “{category.name}” already exists."})):
+        category.save()
+    return category
 
 
 def skill_update(*, skill: Skill, name: str, category: SkillCategory, description: str) -> Skill:
     skill.name, skill.category, skill.description = name.strip(), category, description.strip()
     skill.full_clean()
-    skill.save()
+    with unique_or(_skill_exists(skill.name)):
+        skill.save()
     return skill
 
 

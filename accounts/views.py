@@ -2,6 +2,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +28,7 @@ from accounts.forms import (
 )
 from accounts.models import MAX_SKILLS_PER_LIST, EmployeeImport, Skill, SkillProfile, User
 from accounts.permissions import employee_required, program_admin_required
-from mentoring.core.web import act, submit
+from mentoring.core.web import act, refusal, submit
 
 
 @employee_required
@@ -58,10 +59,17 @@ def profile_edit(request):
     if request.method == "POST":
         valid = profile_form.is_valid() & offered.is_valid() & wanted.is_valid()
         if valid and check_offered_not_wanted(offered, wanted):
-            services.profile_save(user=user, profile_form=profile_form, offered_formset=offered, wanted_formset=wanted)
-            messages.success(request, "Your skill profile is saved.")
-            return redirect("accounts:profile")
-        messages.error(request, "Some answers need fixing: see the messages next to them. Nothing was saved yet.")
+            try:
+                services.profile_save(
+                    user=user, profile_form=profile_form, offered_formset=offered, wanted_formset=wanted
+                )
+            except ValidationError as error:
+                messages.error(request, refusal(error))
+            else:
+                messages.success(request, "Your skill profile is saved.")
+                return redirect("accounts:profile")
+        else:
+            messages.error(request, "Some answers need fixing: see the messages next to them. Nothing was saved yet.")
     departments, _ = selectors.departments_in_use()
     return render(
         request,
@@ -164,10 +172,13 @@ def skill_merge_view(request):
 def category_create(request):
     form = SkillCategoryForm(request.POST)
     if form.is_valid():
-        category = form.save()
-        messages.success(request, f"Category {category.name} added.")
-    else:
-        messages.error(request, "Category not added: " + " ".join(form.errors.get("name", ["check the name."])))
+        return act(
+            request,
+            lambda: services.category_create(name=form.cleaned_data["name"]),
+            success=lambda category: f"Category {category.name} added.",
+            then="accounts:catalogue",
+        )
+    messages.error(request, "Category not added: " + " ".join(form.errors.get("name", ["check the name."])))
     return redirect("accounts:catalogue")
 
 

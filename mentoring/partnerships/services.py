@@ -376,10 +376,16 @@ def goal_create(
     notes: str = "",
     progress: int = 0,
 ) -> Goal:
-    """A new goal for one partner; each partner keeps at most five per partnership."""
+    """A new goal for one partner; each partner keeps at most five per partnership.
+
+    The same goal saved twice (a double click: the partnership's row lock puts the two one after the other) is
+    kept once: an open goal of this partner with the same title is returned instead of a copy."""
     partnership = _lock_partnership(partnership)
     _refuse_unless_member(partnership, owner)
     _refuse_unless_active(partnership)
+    same = Goal.objects.open().filter(partnership=partnership, owner=owner, title__iexact=(title or "").strip()).first()
+    if same is not None:
+        return same
     if Goal.objects.filter(partnership=partnership, owner=owner).count() >= GOALS_PER_PERSON_MAX:
         raise ValidationError(
             f"You already have {GOALS_PER_PERSON_MAX} goals for this partnership: finish or change one instead.",

@@ -187,7 +187,11 @@ class Program(CohortRules):
         ordering = ["name"]
         constraints = [
             *CohortRules.Meta.constraints,
-            models.UniqueConstraint(Lower("name"), name="program_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="program_name_ci_unique",
+                violation_error_message="A program with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -261,7 +265,12 @@ class Cohort(CohortRules):
         ordering = ["-starts_on", "name"]
         constraints = [
             *CohortRules.Meta.constraints,
-            models.UniqueConstraint("program", Lower("name"), name="cohort_name_ci_unique_per_program"),
+            models.UniqueConstraint(
+                "program",
+                Lower("name"),
+                name="cohort_name_ci_unique_per_program",
+                violation_error_message="This program already has a cohort with this name.",
+            ),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="cohort_capacity_positive"),
             models.CheckConstraint(
                 condition=models.Q(enrollment_closes_on__gte=models.F("enrollment_opens_on")),

@@ -278,7 +278,11 @@ def cohort_invite(request, pk: int):
         lambda data: services.invitations_send(
             cohort=cohort, emails=data["emails"], invited_by=request.user, base_url=base_url(request)
         ),
-        success=lambda sent: f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.",
+        success=lambda sent: (
+            f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent."
+            if sent
+            else "Nobody was e-mailed: everyone on the list was invited in the last few minutes."
+        ),
         then=cohort,
     ):
         return done

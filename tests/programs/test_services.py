@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mentoring.programs import selectors, services
 from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Invitation
@@ -469,12 +470,25 @@ def test_inviting_again_resends_the_same_link(django_capture_on_commit_callbacks
         first = services.invitations_send(
             cohort=cohort, emails=["a@northwind.example"], invited_by=admin, base_url=BASE
         )
+        Invitation.objects.update(sent_at=timezone.now() - datetime.timedelta(minutes=11))  # a while later
         again = services.invitations_send(
             cohort=cohort, emails=["A@northwind.example"], invited_by=admin, base_url=BASE
         )
     assert first[0].pk == again[0].pk
     assert Invitation.objects.count() == 1
     assert len(mail.outbox) == 2
+
+
+def test_a_double_click_on_invite_emails_each_person_once(django_capture_on_commit_callbacks):
+    """Before: the second click of a double click e-mailed every address again."""
+    cohort = CohortFactory()
+    admin = ProgramAdminFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            services.invitations_send(
+                cohort=cohort, emails=["a@northwind.example", "b@northwind.example"], invited_by=admin, base_url=BASE
+            )
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@northwind.example", "b@northwind.example"]
 
 
 def test_invitations_are_all_or_nothing(django_capture_on_commit_callbacks, settings):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.core.db import unique_or
 from mentoring.programs import selectors, signals
 from mentoring.programs.models import Cohort, CohortStatus, EnrollmentStatus, Program
 from mentoring.programs.services.enrollments import promote_from_waitlist
@@ -25,8 +26,13 @@ def cohort_create(*, program: Program, data: dict) -> Cohort:
     values.update({k: v for k, v in data.items() if k in selectors.COHORT_EDITABLE_FIELDS})
     cohort = Cohort(program=program, status=CohortStatus.DRAFT, **values)
     cohort.full_clean()
-    cohort.save()
+    with unique_or(_cohort_exists(cohort.name)):
+        cohort.save()
     return cohort
+
+
+def _cohort_exists(name: str) -> ValidationError:
+    return ValidationError({"name": f"This program already has a cohort called “{name}”."}, code="unique")
 
 
 @transaction.atomic
@@ -51,7 +57,8 @@ def cohort_update(*, cohort: Cohort, data: dict, base_url: str) -> Cohort:
     for name, value in changes.items():
         setattr(locked_cohort, name, value)
     locked_cohort.full_clean()
-    locked_cohort.save()
+    with unique_or(_cohort_exists(locked_cohort.name)):
+        locked_cohort.save()
     if locked_cohort.capacity > old_capacity:
         promote_from_waitlist(locked_cohort, base_url=base_url)
     return locked_cohort

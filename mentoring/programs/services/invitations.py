@@ -6,6 +6,7 @@ A refusal is a ValidationError whose messages are written for the person who ask
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -26,11 +27,17 @@ def mark_invitations_accepted(*, cohort: Cohort, user: User) -> None:
     )
 
 
+# An address invited this recently is not e-mailed again (a double click, or two admins at once).
+RESEND_AFTER = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
 def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User, base_url: str) -> list[Invitation]:
     """Invite people by e-mail to enroll. All addresses are checked first; then all are sent, or none.
 
-    Inviting the same address again sends the same link again.
+    Inviting the same address again sends the same link again, but not within RESEND_AFTER of the last time: a
+    double click (the cohort's row lock puts the two requests one after the other) e-mails nobody twice. Returns
+    the invitations e-mailed now.
     """
     locked_cohort = lock_cohort(cohort)
     if locked_cohort.status != CohortStatus.ENROLLING:
@@ -58,6 +65,9 @@ def invitations_send(*, cohort: Cohort, emails: Iterable[str], invited_by: User,
         .annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails)
     }
+    just_sent = {email for email, i in existing.items() if i.sent_at and i.sent_at > now - RESEND_AFTER}
+    emails = [email for email in emails if email not in just_sent]
+    existing = {email: i for email, i in existing.items() if email not in just_sent}
     if existing:
         Invitation.objects.filter(pk__in=[i.pk for i in existing.values()]).update(sent_at=now)
     for invitation in existing.values():

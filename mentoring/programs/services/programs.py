@@ -6,9 +6,11 @@ A refusal is a ValidationError whose messages are written for the person who ask
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from mentoring.core.db import unique_or
 from mentoring.programs.models import CohortRules, Program
 
 PROGRAM_FIELDS = ("name", "purpose", "confidentiality_statement", *CohortRules.RULE_FIELDS)
@@ -18,8 +20,13 @@ PROGRAM_FIELDS = ("name", "purpose", "confidentiality_statement", *CohortRules.R
 def program_create(*, created_by: User | None, data: dict) -> Program:
     program = Program(created_by=created_by, **{k: data[k] for k in PROGRAM_FIELDS if k in data})
     program.full_clean()
-    program.save()
+    with unique_or(_program_exists(program.name)):
+        program.save()
     return program
+
+
+def _program_exists(name: str) -> ValidationError:
+    return ValidationError({"name": f"A program called “{name}” already exists."}, code="unique")
 
 
 @transaction.atomic
@@ -29,5 +36,6 @@ def program_update(*, program: Program, data: dict) -> Program:
         if name in data:
             setattr(program, name, data[name])
     program.full_clean()
-    program.save()
+    with unique_or(_program_exists(program.name)):
+        program.save()
     return program
