@@ -150,7 +150,7 @@ def test_a_bad_new_name_is_a_field_error_and_changes_nothing(admin_client, sales
     response = admin_client.post(rename_url(name), {"new_name": new_name})
     assert response.status_code == 400
     assert message in response.text
-    assert 'aria-invalid="true"' in response.text or "is-invalid" in response.text
+    assert 'aria-invalid="true"' in response.text and "is-invalid" in response.text
     assert departments() == {"Sales": 3, "HR": 2, "Human Resources": 1}
 
 

@@ -5,12 +5,13 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from matching import services, tasks
 from matching.models import MatchRun
 from matching.services import publishing, runs
 from mentoring.partnerships.models import Partnership
+from mentoring.programs.models import Cohort
 from tests.conftest import run_together
 from tests.factories import ProgramAdminFactory
 from tests.matching.cohort_helpers import four_people, matching_cohort
@@ -59,8 +60,24 @@ def test_simultaneous_tasks_publish_once():
     assert MatchRun.objects.get(pk=run.pk).status == "published"
 
 
+def _still_held_by_the_task(run: MatchRun) -> tuple[str, bool]:
+    """Seen from this test's own connection: the run's status and whether the cohort's row is still locked."""
+    status = MatchRun.objects.get(pk=run.pk).status  # "published" once the task has committed
+    try:
+        with transaction.atomic():
+            Cohort.objects.select_for_update(nowait=True).get(pk=run.cohort_id)
+    except OperationalError:  # "could not obtain lock on row": the task's transaction still holds it
+        return status, True
+    return status, False
+
+
 def test_while_a_task_publishes_clicks_are_refused_at_once_not_after_its_locks(monkeypatch):
-    """The task holds the cohort's row for the whole publication: refusals must not wait for it."""
+    """The task holds the cohort's row for the whole publication: refusals must not wait for it.
+
+    The task is held inside its transaction until the test lets it go, or for at most HELD seconds. A refusal
+    that waited for the task's locks would only return after that, once the task has committed: the run would
+    then read "published" and the cohort's row would be free."""
+    held = 20
     admin = ProgramAdminFactory()
     cohort = matching_cohort()
     four_people(cohort)
@@ -71,7 +88,7 @@ def test_while_a_task_publishes_clicks_are_refused_at_once_not_after_its_locks(m
 
     def slow(partnership, base_url):
         inside.set()
-        release.wait(timeout=30)
+        release.wait(timeout=held)
         original(partnership, base_url)
 
     monkeypatch.setattr(publishing, "_notify", slow)
@@ -85,7 +102,7 @@ def test_while_a_task_publishes_clicks_are_refused_at_once_not_after_its_locks(m
     thread = threading.Thread(target=worker)
     thread.start()
     try:
-        assert inside.wait(timeout=30)  # the task is publishing, holding its locks
+        assert inside.wait(timeout=30)  # the task is publishing, inside its transaction
         pair = run.pairs.first()
         for refused, message in (
             (lambda: services.match_run_publish_request(run=run, published_by=admin), "already being published"),
@@ -94,8 +111,10 @@ def test_while_a_task_publishes_clicks_are_refused_at_once_not_after_its_locks(m
         ):
             with pytest.raises(ValidationError, match=message):
                 refused()
-            assert not release.is_set()
+            # Refused while the task was still mid-flight: not committed, the cohort's row still locked by it.
+            assert _still_held_by_the_task(run) == ("publishing", True)
     finally:
         release.set()
         thread.join()
+    assert _still_held_by_the_task(run) == ("published", False)  # the check tells the two states apart
     assert Partnership.objects.filter(cohort=cohort).count() == 2

@@ -6,6 +6,7 @@ engine benchmarks (tests/matching/synthetic.py): ~100 skills, 2-6 offered and 1-
 managers inside departments and a dozen time zones.
 """
 
+import os
 import time
 
 import pytest
@@ -78,6 +79,7 @@ def _cohort_in_the_database(size: int):
 
 @pytest.mark.django_db
 def test_a_2000_person_cohort_is_loaded_solved_and_saved_in_under_10_seconds():
+    load_before = os.getloadavg()[0]
     admin = ProgramAdminFactory()
     started = time.perf_counter()
     cohort = _cohort_in_the_database(PEOPLE)
@@ -110,5 +112,7 @@ def test_a_2000_person_cohort_is_loaded_solved_and_saved_in_under_10_seconds():
     print(f"  {'engine: unmatched reasons':<28}{t['engine_report']:>7.2f} s")
     print(f"  {'save (bulk insert)':<28}{t['save']:>7.2f} s")
     print(f"  {'load + solve + save':<28}{elapsed:>7.2f} s   (target < {LIMIT_SECONDS:.0f} s)")
-    print(f"  {'publish task (partnerships)':<28}{published:>7.2f} s   ({matched // 2:,} partnerships, e-mails queued)")
+    print(f"  {'publish task':<28}{published:>7.2f} s   ({matched // 2:,} partnerships)")
+    # How busy the machine was: these are wall-clock times on a shared machine.
+    print(f"  load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     assert elapsed < LIMIT_SECONDS, f"load + solve + save took {elapsed:.1f} s"
