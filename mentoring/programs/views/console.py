@@ -1,15 +1,15 @@
-"""Pages for programs, cohorts and enrollments: the program admins' console and the employees' side."""
+"""The program admins' console: programs, cohorts, the people in a cohort, invitations and messages that
+could not be sent. Every view is for program admins only (`program_admin_required`): anonymous visitors are
+sent to sign in, everyone else gets a 403.
+"""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.permissions import employee_required, program_admin_required
+from accounts.permissions import program_admin_required
 from mentoring.core.web import act, base_url, submit
 from mentoring.notifications.selectors import failed_message_count, failed_messages
 from mentoring.notifications.services import MAX_ATTEMPTS, message_send_again
@@ -19,17 +19,13 @@ from mentoring.programs.forms import (
     AddPersonForm,
     CohortCloseForm,
     CohortForm,
-    EnrollmentForm,
     InviteForm,
     ProgramForm,
     TransitionForm,
 )
-from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Invitation, Program
-from mentoring.programs.permissions import own_enrollment_or_404, visible_cohort_or_404
+from mentoring.programs.models import Cohort, CohortStatus, Enrollment, Program
 
 FAILED_SHOWN = 200  # the newest; Django admin lists them all
-
-# --- Console: programs ----------------------------------------------------------------------------------
 
 
 @program_admin_required
@@ -98,9 +94,6 @@ def program_edit(request, pk: int):
     ):
         return done
     return _program_page(request, form, program=program)
-
-
-# --- Console: cohorts -----------------------------------------------------------------------------------
 
 
 @program_admin_required
@@ -319,138 +312,3 @@ def cohort_add_person(request, pk: int):
         {"form": form, "cohort": cohort, "program": cohort.program},
         status=400 if request.method == "POST" else 200,
     )
-
-
-# --- Employees ----------------------------------------------------------------------------------------
-
-
-@employee_required
-def my_programs(request):
-    """Anyone signed in: their own enrollments and the cohorts open to them."""
-    return render(
-        request,
-        "programs/my_programs.html",
-        {
-            "enrollments": selectors.enrollments_for(request.user),
-            "open_cohorts": selectors.cohorts_open_for(request.user),
-            "invitations": selectors.invitations_for(request.user),
-        },
-    )
-
-
-@employee_required
-def cohort_enroll(request, pk: int):
-    """Anyone signed in, for a cohort that is enrolling (404 otherwise): enroll with goals and availability."""
-    cohort = visible_cohort_or_404(request.user, pk)
-    existing = Enrollment.objects.filter(cohort=cohort, user=request.user).first()
-    if existing and existing.is_current:
-        return redirect(existing)
-    form = EnrollmentForm(request.POST or None)
-    is_open = cohort.is_open_for_enrollment()
-
-    def enrolled(enrollment) -> str:
-        if enrollment.status == EnrollmentStatus.WAITLISTED:
-            messages.info(request, "The cohort is full, so you are on its waitlist. We will e-mail you.")
-            return ""
-        return "You are enrolled. The program team will confirm your place."
-
-    if done := submit(
-        request,
-        form,
-        lambda data: services.enrollment_apply(
-            cohort=cohort,
-            user=request.user,
-            goals=data["goals"],
-            availability=data["availability"],
-            accepts_confidentiality=form.accepts_confidentiality,
-        ),
-        success=enrolled,
-        then=lambda enrollment: enrollment,
-    ):
-        return done
-    return render(
-        request,
-        "programs/enroll.html",
-        {
-            "form": form,
-            "cohort": cohort,
-            "program": cohort.program,
-            "is_open": is_open,
-            "today_date": timezone.localdate(),
-            "places_left": max(cohort.capacity - selectors.places_taken(cohort), 0),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@employee_required
-def enrollment_detail(request, pk: int):
-    """The person's own enrollment (404 for anyone else's): status, goals, availability, withdraw."""
-    enrollment = own_enrollment_or_404(request.user, pk)
-    editable = enrollment.is_current and not enrollment.cohort.is_closed
-    form = None
-    if editable:
-        initial = {"goals": enrollment.goals, "availability": enrollment.availability}
-        form = EnrollmentForm(
-            request.POST or None, initial=initial, needs_acceptance=not enrollment.has_accepted_confidentiality
-        )
-        if done := submit(
-            request,
-            form,
-            lambda data: services.enrollment_update_details(
-                enrollment=enrollment,
-                goals=data["goals"],
-                availability=data["availability"],
-                accepts_confidentiality=form.accepts_confidentiality,
-            ),
-            success="Your enrollment is saved.",
-            then=enrollment,
-        ):
-            return done
-    elif request.method == "POST":
-        messages.error(request, "This enrollment is no longer current, so it cannot change.")
-        return redirect(enrollment)
-    return render(
-        request,
-        "programs/enrollment_detail.html",
-        {
-            "enrollment": enrollment,
-            "cohort": enrollment.cohort,
-            "program": enrollment.cohort.program,
-            "form": form,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@employee_required
-@require_POST
-def enrollment_withdraw(request, pk: int):
-    """The person withdraws their own enrollment (404 for anyone else's), until matching starts."""
-    enrollment = own_enrollment_or_404(request.user, pk)
-    return act(
-        request,
-        lambda: services.enrollment_withdraw_self(enrollment=enrollment, base_url=base_url(request)),
-        success=f"You have withdrawn from {enrollment.cohort.name}.",
-        then=enrollment,
-    )
-
-
-def invitation_accept(request, token: str):
-    """Anyone with the link (it only counts as accepted for the invitee). Visitors are sent to sign up (or sign in)
-    and come back here; then to enroll."""
-    invitation = get_object_or_404(Invitation.objects.select_related("cohort", "cohort__program"), token=token)
-    cohort = invitation.cohort
-    if not request.user.is_authenticated:
-        has_account = User.objects.filter(email__iexact=invitation.email).exists()
-        target = "account_login" if has_account else "account_signup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
-    if not services.invitation_accept(invitation=invitation, user=request.user):
-        messages.info(
-            request,
-            f"This invitation was sent to another address; you are signed in as {request.user.email}. "
-            "Anyone may still enroll while the cohort is open.",
-        )
-    if cohort.status != CohortStatus.ENROLLING:
-        return render(request, "programs/invitation_closed.html", {"cohort": cohort, "program": cohort.program})
-    return redirect("programs:cohort_enroll", pk=cohort.pk)
