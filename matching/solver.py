@@ -17,8 +17,9 @@ Pure NumPy/SciPy/rustworkx; imports nothing from Django.
 
 Cardinality first: every solver works with w + M (M = the largest score) so an extra pair is worth more than any
 score difference the LP can see, and rustworkx is always called with max_cardinality=True. The certificate keeps
-the two apart: the number of people matched is compared with the Tutte-Berge bound of the allowed graph (each
-connected component of c people can match at most 2 * floor(c / 2)), and the total score with
+the two apart: the number of people matched is compared with the bound the allowed graph's components give (each
+connected component of c people can match at most 2 * floor(c / 2); weaker than Tutte-Berge's), and the total
+score with
 sum(y) - M * pairs (valid for every matching with at least as many pairs as ours).
 """
 
@@ -47,7 +48,7 @@ class SolverReport:
     allowed_pairs: int
     candidate_pairs: int  # pairs the final LP saw ("exact": all allowed pairs)
     lp_rounds: int
-    matchable_people_bound: int  # nobody can match more people than this (Tutte-Berge, components)
+    matchable_people_bound: int  # nobody can match more people than this (per connected component)
     matched_people: int
     total_score: int
     score_upper_bound: float | None  # no matching with as many pairs scores more; None for "exact"
