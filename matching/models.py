@@ -108,7 +108,7 @@ class MatchRun(models.Model):
         return f"Run #{self.number} of {self.cohort}"
 
     def get_absolute_url(self) -> str:
-        return reverse("matching:run_detail", args=[self.pk])
+        return reverse("matching:run_detail", args=[self.cohort_id, self.number])
 
     @property
     def is_in_progress(self) -> bool:

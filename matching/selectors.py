@@ -149,9 +149,12 @@ def match_inputs(cohort: Cohort, *, user_ids: Iterable[int] | None = None) -> Ma
 # --- Pages ---------------------------------------------------------------------------------------------------
 
 
-def run_for_page(pk: int) -> MatchRun | None:
+def run_for_page(cohort_pk: int, number: int) -> MatchRun | None:
+    """Run #number of a cohort (its address names both: run numbers count within a cohort)."""
     run = (
-        MatchRun.objects.select_related("cohort", "cohort__program", "created_by", "published_by").filter(pk=pk).first()
+        MatchRun.objects.select_related("cohort", "cohort__program", "created_by", "published_by")
+        .filter(cohort_id=cohort_pk, number=number)
+        .first()
     )
     if run is not None and run.is_publishing:
         _show_publish_progress(run)

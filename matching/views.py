@@ -17,8 +17,8 @@ from mentoring.partnerships.models import Partnership, PartnershipStatus
 from mentoring.programs.models import Cohort, CohortStatus
 
 
-def _run_or_404(pk: int) -> MatchRun:
-    run = selectors.run_for_page(pk)
+def _run_or_404(cohort_pk: int, number: int) -> MatchRun:
+    run = selectors.run_for_page(cohort_pk, number)
     if run is None:
         raise Http404("No such match run.")
     return run
@@ -95,15 +95,15 @@ def _render_run(request, run: MatchRun, *, page=None, forms=None, status: int = 
 
 
 @program_admin_required
-def run_detail(request, pk: int):
+def run_detail(request, cohort_pk: int, number: int):
     """Program admins: a run's progress, then its proposal: pairs, unmatched people, supply and demand."""
-    return _render_run(request, _run_or_404(pk))
+    return _render_run(request, _run_or_404(cohort_pk, number))
 
 
 @program_admin_required
-def run_progress(request, pk: int):
+def run_progress(request, cohort_pk: int, number: int):
     """Program admins: how far a run is, for the progress bar (htmx fragment, or JSON with Accept: JSON)."""
-    run = _run_or_404(pk)
+    run = _run_or_404(cohort_pk, number)
     data = {
         "status": run.status,
         "progress": run.progress,
@@ -130,9 +130,9 @@ def _pair_of_run_or_404(run: MatchRun, pair_pk: int) -> MatchPair:
     return pair
 
 
-def _change_pair(request, pk: int, pair_pk: int, change, done: str):
+def _change_pair(request, cohort_pk: int, number: int, pair_pk: int, change, done: str):
     """Lock, unlock or break one pair of a run's proposal; ``done`` is said with the pair's two names."""
-    run = _run_or_404(pk)
+    run = _run_or_404(cohort_pk, number)
     pair = _pair_of_run_or_404(run, pair_pk)
     names = f"{pair.user_a} ⇄ {pair.user_b}"  # read before breaking: a broken pair has no people any more
     return act(request, lambda: change(pair=pair, by=request.user), success=done.format(names=names), then=run)
@@ -140,35 +140,38 @@ def _change_pair(request, pk: int, pair_pk: int, change, done: str):
 
 @program_admin_required
 @require_POST
-def pair_lock(request, pk: int, pair_pk: int):
+def pair_lock(request, cohort_pk: int, number: int, pair_pk: int):
     """Program admins: keep this pair in every later run."""
-    return _change_pair(request, pk, pair_pk, services.match_pair_lock, "Locked {names}: later runs keep this pair.")
+    return _change_pair(
+        request, cohort_pk, number, pair_pk, services.match_pair_lock, "Locked {names}: later runs keep this pair."
+    )
 
 
 @program_admin_required
 @require_POST
-def pair_unlock(request, pk: int, pair_pk: int):
+def pair_unlock(request, cohort_pk: int, number: int, pair_pk: int):
     """Program admins: let later runs decide this pair afresh."""
-    return _change_pair(request, pk, pair_pk, services.match_pair_unlock, "Unlocked {names}.")
+    return _change_pair(request, cohort_pk, number, pair_pk, services.match_pair_unlock, "Unlocked {names}.")
 
 
 @program_admin_required
 @require_POST
-def pair_break(request, pk: int, pair_pk: int):
+def pair_break(request, cohort_pk: int, number: int, pair_pk: int):
     """Program admins: unpair two people and never pair them again in this cohort."""
     return _change_pair(
         request,
-        pk,
+        cohort_pk,
+        number,
         pair_pk,
         services.match_pair_break,
         "Broke {names}: both are unmatched now, and later runs will not pair them again.",
     )
 
 
-def _proposal_change(request, pk: int, which: str, *, call, success, anchor: str):
+def _proposal_change(request, cohort_pk: int, number: int, which: str, *, call, success, anchor: str):
     """The body of the forms on a proposal's page: on a valid form `call(run, form)` (a service) changes the
     proposal; a refusal or an invalid form shows the page again with the form's errors."""
-    run = _run_or_404(pk)
+    run = _run_or_404(cohort_pk, number)
     if not run.is_proposal:  # the forms are only on a proposal's page: say why here, not on a hidden form
         messages.error(request, services.not_editable_message(run))
         return redirect(run)
@@ -191,11 +194,12 @@ def _paired(request, result) -> str:
 
 @program_admin_required
 @require_POST
-def pair_manual(request, pk: int):
+def pair_manual(request, cohort_pk: int, number: int):
     """Program admins: pair two unmatched people by hand (a warning when it is not reciprocal)."""
     return _proposal_change(
         request,
-        pk,
+        cohort_pk,
+        number,
         "pair",
         call=lambda run, form: services.match_pair_manual(
             run=run, first=form.user("first"), second=form.user("second"), by=request.user
@@ -207,11 +211,12 @@ def pair_manual(request, pk: int):
 
 @program_admin_required
 @require_POST
-def pair_exclude(request, pk: int):
+def pair_exclude(request, cohort_pk: int, number: int):
     """Program admins: never pair two people in this cohort (breaks their pair if the proposal has it)."""
     return _proposal_change(
         request,
-        pk,
+        cohort_pk,
+        number,
         "exclude",
         call=lambda run, form: services.match_pair_exclude(
             run=run,
@@ -227,21 +232,21 @@ def pair_exclude(request, pk: int):
 
 @program_admin_required
 @require_POST
-def run_rerun(request, pk: int):
+def run_rerun(request, cohort_pk: int, number: int):
     """Program admins: run again, keeping every lock and exclusion."""
-    run = _run_or_404(pk)
+    run = _run_or_404(cohort_pk, number)
     return _started(request, lambda: services.match_run_rerun(run=run, started_by=request.user), refused_then=run)
 
 
 @program_admin_required
-def run_publish(request, pk: int):
+def run_publish(request, cohort_pk: int, number: int):
     """Program admins: confirm, then publish in the background (a Celery task); the run page follows it."""
-    run = _run_or_404(pk)
+    run = _run_or_404(cohort_pk, number)
     if request.method == "POST":
         return act(
             request,
             lambda: services.match_run_publish_start(run=run, published_by=request.user, base_url=base_url(request)),
-            success=lambda _: _announce_publishing(request, _run_or_404(pk)),
+            success=lambda _: _announce_publishing(request, _run_or_404(cohort_pk, number)),
             then=run,
         )
     if not run.is_proposal:
@@ -270,11 +275,11 @@ def _announce_publishing(request, run: MatchRun) -> str:
 
 
 @program_admin_required
-def run_compare(request, pk: int, other_pk: int):
+def run_compare(request, cohort_pk: int, number: int, other_number: int):
     """Program admins: two runs of one cohort side by side (totals, people matched, pairs that changed)."""
-    run = _run_or_404(pk)
-    other = _run_or_404(other_pk)
-    if other.cohort_id != run.cohort_id or other.pk == run.pk or not (run.has_result and other.has_result):
+    run = _run_or_404(cohort_pk, number)
+    other = _run_or_404(cohort_pk, other_number)
+    if other.pk == run.pk or not (run.has_result and other.has_result):
         raise Http404("These runs cannot be compared.")
     first, second = sorted([run, other], key=lambda r: r.number)
     comparison = selectors.compare_runs(first, second)
@@ -283,6 +288,13 @@ def run_compare(request, pk: int, other_pk: int):
         "matching/run_compare.html",
         {"run": run, "cohort": run.cohort, "program": run.cohort.program, "comparison": comparison},
     )
+
+
+@program_admin_required
+def run_by_id(request, pk: int):
+    """Program admins: a run's old address (its database id), kept for bookmarks: on to its address by number."""
+    run = get_object_or_404(MatchRun.objects.only("cohort_id", "number"), pk=pk)
+    return redirect(run, permanent=True)
 
 
 @program_admin_required

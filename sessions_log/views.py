@@ -71,7 +71,7 @@ def session_propose(request, partnership_id: int):
 
 @employee_required
 def session_detail(request, pk: int):
-    """The two partners: the session, its halves and topics, the pair's private notes and what to do next."""
+    """The two partners: the session, its halves and topics, the notes the two of them share and what to do next."""
     session = permissions.session_for(request.user, pk)
     page = selectors.session_page(session, request.user)
     return render(
@@ -310,7 +310,7 @@ def note_edit(request, pk: int):
         form=form,
         session=session,
         title="Your note on this session",
-        intro="Notes are for the two of you: nobody else can read them, not even the program team.",
+        intro="Your partner reads your note too; nobody else can, not even the program team.",
         submit="Save the note",
         status=400 if request.method == "POST" else 200,
         back_url=session.get_absolute_url(),

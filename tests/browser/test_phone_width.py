@@ -68,7 +68,7 @@ def test_key_pages_fit_a_phone_screen(live_server, browser, shots, axe_check):
             (f"/programs/manage/cohorts/{pilot.pk}/", ANY_TABLE),
             (f"/sessions/cohorts/{pilot.pk}/pairs/", None),
             (f"/matching/cohorts/{pilot.pk}/", None),
-            (f"/matching/runs/{run.pk}/", "#supply .table-responsive"),  # a numbers table stays a table
+            (run.get_absolute_url(), "#supply .table-responsive"),  # a numbers table stays a table
             ("/me/manage/people/", None),
             ("/me/manage/skills/", None),
             (f"/sessions/cohorts/{pilot.pk}/", None),

@@ -80,4 +80,4 @@ def test_the_published_pairs_name_who_has_no_partner_and_link_to_the_reasons(cli
     publish_now(run, program_admin)
     body = client_for(program_admin).get(reverse("matching:cohort", args=[cohort.pk])).content.decode()
     assert "no partner: Eve Adams." in body
-    assert f'href="{reverse("matching:run_detail", args=[run.pk])}#unmatched"' in body
+    assert f'href="{reverse("matching:run_detail", args=[run.cohort_id, run.number])}#unmatched"' in body

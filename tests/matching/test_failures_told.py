@@ -54,7 +54,7 @@ def test_a_failed_run_e_mails_each_admin_with_the_error_and_a_link(
     message = mailoutbox[0]
     assert message.from_email == "Twoway alerts <alerts@northwind.example>"
     assert message.subject == f"[Twoway] Matching failed: run #{run.number} of {cohort.program.name} (Spring), KeyError"
-    assert "KeyError: 'oops'" in message.body and f"/matching/runs/{run.pk}/" in message.body
+    assert "KeyError: 'oops'" in message.body and run.get_absolute_url() in message.body
 
 
 def test_a_run_failing_again_e_mails_nobody_twice(

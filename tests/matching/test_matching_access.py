@@ -35,17 +35,17 @@ def pages(o):
     return [
         ("get", reverse("matching:cohort", args=[o["cohort"].pk])),
         ("post", reverse("matching:run_start", args=[o["cohort"].pk])),
-        ("get", reverse("matching:run_detail", args=[second.pk])),
-        ("get", reverse("matching:run_progress", args=[second.pk])),
-        ("post", reverse("matching:pair_lock", args=[second.pk, o["pair"].pk])),
-        ("post", reverse("matching:pair_unlock", args=[second.pk, o["pair"].pk])),
-        ("post", reverse("matching:pair_break", args=[second.pk, o["pair"].pk])),
-        ("post", reverse("matching:pair_manual", args=[second.pk])),
-        ("post", reverse("matching:pair_exclude", args=[second.pk])),
-        ("post", reverse("matching:run_rerun", args=[second.pk])),
-        ("get", reverse("matching:run_publish", args=[second.pk])),
-        ("post", reverse("matching:run_publish", args=[second.pk])),
-        ("get", reverse("matching:run_compare", args=[second.pk, run.pk])),
+        ("get", reverse("matching:run_detail", args=[second.cohort_id, second.number])),
+        ("get", reverse("matching:run_progress", args=[second.cohort_id, second.number])),
+        ("post", reverse("matching:pair_lock", args=[second.cohort_id, second.number, o["pair"].pk])),
+        ("post", reverse("matching:pair_unlock", args=[second.cohort_id, second.number, o["pair"].pk])),
+        ("post", reverse("matching:pair_break", args=[second.cohort_id, second.number, o["pair"].pk])),
+        ("post", reverse("matching:pair_manual", args=[second.cohort_id, second.number])),
+        ("post", reverse("matching:pair_exclude", args=[second.cohort_id, second.number])),
+        ("post", reverse("matching:run_rerun", args=[second.cohort_id, second.number])),
+        ("get", reverse("matching:run_publish", args=[second.cohort_id, second.number])),
+        ("post", reverse("matching:run_publish", args=[second.cohort_id, second.number])),
+        ("get", reverse("matching:run_compare", args=[second.cohort_id, second.number, run.number])),
         ("post", reverse("matching:rule_delete", args=[o["rule"].pk])),
         ("get", reverse("matching:partnership_rematch", args=[o["partnership"].pk])),
         ("post", reverse("matching:partnership_rematch", args=[o["partnership"].pk])),
@@ -99,26 +99,34 @@ def test_a_pair_of_another_run_is_404(client_for, program_admin, objects):
     client = client_for(program_admin)
     other_run_pair = objects["run"].pairs.first()
     for name in ("pair_lock", "pair_unlock", "pair_break"):
-        url = reverse(f"matching:{name}", args=[objects["second"].pk, other_run_pair.pk])
+        second = objects["second"]
+        url = reverse(f"matching:{name}", args=[second.cohort_id, second.number, other_run_pair.pk])
         assert client.post(url).status_code == 404, name
-    assert client.post(reverse("matching:pair_lock", args=[objects["second"].pk, 999999])).status_code == 404
+    assert (
+        client.post(
+            reverse("matching:pair_lock", args=[objects["second"].cohort_id, objects["second"].number, 999999])
+        ).status_code
+        == 404
+    )
 
 
-def test_comparing_with_a_run_of_another_cohort_or_itself_is_404(client_for, program_admin, objects):
-    other_cohort = matching_cohort()
-    four_people(other_cohort)
-    elsewhere = services.match_run_start(cohort=other_cohort, started_by=program_admin)
+def test_comparing_with_a_run_the_cohort_does_not_have_or_itself_is_404(client_for, program_admin, objects):
     client = client_for(program_admin)
     second = objects["second"]
-    assert client.get(reverse("matching:run_compare", args=[second.pk, elsewhere.pk])).status_code == 404
-    assert client.get(reverse("matching:run_compare", args=[second.pk, second.pk])).status_code == 404
+    missing = reverse("matching:run_compare", args=[second.cohort_id, second.number, 99])
+    assert client.get(missing).status_code == 404
+    assert (
+        client.get(reverse("matching:run_compare", args=[second.cohort_id, second.number, second.number])).status_code
+        == 404
+    )
 
 
 def test_unknown_ids_are_404(client_for, program_admin):
     client = client_for(program_admin)
     assert client.get(reverse("matching:cohort", args=[999999])).status_code == 404
-    assert client.get(reverse("matching:run_detail", args=[999999])).status_code == 404
-    assert client.get(reverse("matching:run_progress", args=[999999])).status_code == 404
+    assert client.get(reverse("matching:run_detail", args=[999999, 1])).status_code == 404
+    assert client.get(reverse("matching:run_progress", args=[999999, 1])).status_code == 404
+    assert client.get(reverse("matching:run_by_id", args=[999999])).status_code == 404
     assert client.post(reverse("matching:rule_delete", args=[999999])).status_code == 404
     assert client.get(reverse("matching:partnership_rematch", args=[999999])).status_code == 404
 
@@ -140,8 +148,8 @@ def test_empty_posts_to_the_matching_forms_never_give_a_500_and_change_nothing(c
     second = objects["second"]
     before = unchanged(objects)
     for url in (
-        reverse("matching:pair_manual", args=[second.pk]),
-        reverse("matching:pair_exclude", args=[second.pk]),
+        reverse("matching:pair_manual", args=[second.cohort_id, second.number]),
+        reverse("matching:pair_exclude", args=[second.cohort_id, second.number]),
         reverse("matching:partnership_rematch", args=[objects["partnership"].pk]),
     ):
         assert client.post(url, {}).status_code in (200, 302, 400), url
@@ -155,3 +163,13 @@ def test_matching_actions_refuse_get(client_for, program_admin, objects):
         if method == "post" and ("get", url) not in pages(objects):
             assert client.get(url).status_code == 405, url
     assert unchanged(objects) == before
+
+
+def test_a_runs_address_is_its_cohort_and_its_number_and_the_old_address_leads_there(
+    client_for, program_admin, objects
+):
+    """Before: "Run #2" lived at /matching/runs/3/ (its database id) without saying so."""
+    second = objects["second"]
+    assert second.get_absolute_url() == f"/matching/cohorts/{second.cohort_id}/runs/{second.number}/"
+    old = client_for(program_admin).get(f"/matching/runs/{second.pk}/")
+    assert (old.status_code, old["Location"]) == (301, second.get_absolute_url())

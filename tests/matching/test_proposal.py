@@ -297,7 +297,7 @@ def test_the_proposal_page_costs_the_same_for_ten_times_the_pairs(
 def test_the_manual_pair_form_shows_field_errors_and_writes_nothing(client_for, program_admin, run, people):
     before = snapshot(run)
     client = client_for(program_admin)
-    url = reverse("matching:pair_manual", args=[run.pk])
+    url = reverse("matching:pair_manual", args=[run.cohort_id, run.number])
     response = client.post(url, {"pair-first": people["eve"].pk, "pair-second": people["eve"].pk})
     assert response.status_code == 400 and "Choose two different people." in response.content.decode()
     response = client.post(url, {"pair-first": people["eve"].pk, "pair-second": UserFactory().pk})
@@ -311,7 +311,7 @@ def test_the_manual_pair_form_shows_field_errors_and_writes_nothing(client_for, 
 
 def test_the_exclude_form_excludes_and_redirects(client_for, program_admin, run, people):
     response = client_for(program_admin).post(
-        reverse("matching:pair_exclude", args=[run.pk]),
+        reverse("matching:pair_exclude", args=[run.cohort_id, run.number]),
         {"exclude-first": people["ana"].pk, "exclude-second": people["eve"].pk, "exclude-reason": "Same desk"},
     )
     assert response.status_code == 302 and response["Location"].endswith("#rules")
@@ -321,26 +321,28 @@ def test_the_exclude_form_excludes_and_redirects(client_for, program_admin, run,
 def test_lock_break_buttons_work_and_refusals_come_back_as_messages(client_for, program_admin, run, people):
     client = client_for(program_admin)
     pair = pair_of(run, people["ana"])
-    response = client.post(reverse("matching:pair_lock", args=[run.pk, pair.pk]), follow=True)
+    response = client.post(reverse("matching:pair_lock", args=[run.cohort_id, run.number, pair.pk]), follow=True)
     assert response.redirect_chain == [(run.get_absolute_url(), 302)]
     assert "Locked Ana Costa ⇄ Ben Okafor: later runs keep this pair." in response.content.decode()
-    response = client.post(reverse("matching:pair_lock", args=[run.pk, pair.pk]), follow=True)
+    response = client.post(reverse("matching:pair_lock", args=[run.cohort_id, run.number, pair.pk]), follow=True)
     assert "This pair is already locked." in response.content.decode()
-    response = client.post(reverse("matching:pair_unlock", args=[run.pk, pair.pk]), follow=True)
+    response = client.post(reverse("matching:pair_unlock", args=[run.cohort_id, run.number, pair.pk]), follow=True)
     assert response.redirect_chain == [(run.get_absolute_url(), 302)]
     assert "Unlocked Ana Costa ⇄ Ben Okafor." in response.content.decode()
-    response = client.post(reverse("matching:pair_break", args=[run.pk, pair.pk]), follow=True)
+    response = client.post(reverse("matching:pair_break", args=[run.cohort_id, run.number, pair.pk]), follow=True)
     assert "Broke Ana Costa ⇄ Ben Okafor" in response.content.decode()
-    assert client.post(reverse("matching:pair_break", args=[run.pk, pair.pk])).status_code == 404  # it is gone
+    assert (
+        client.post(reverse("matching:pair_break", args=[run.cohort_id, run.number, pair.pk])).status_code == 404
+    )  # it is gone
 
 
 def test_rerun_and_compare_show_what_changed(client_for, program_admin, run, people):
     client = client_for(program_admin)
-    client.post(reverse("matching:pair_break", args=[run.pk, pair_of(run, people["chloe"]).pk]))
-    response = client.post(reverse("matching:run_rerun", args=[run.pk]))
+    client.post(reverse("matching:pair_break", args=[run.cohort_id, run.number, pair_of(run, people["chloe"]).pk]))
+    response = client.post(reverse("matching:run_rerun", args=[run.cohort_id, run.number]))
     second = MatchRun.objects.get(number=2)
     assert response["Location"] == second.get_absolute_url()
-    response = client.get(reverse("matching:run_compare", args=[second.pk, run.pk]))
+    response = client.get(reverse("matching:run_compare", args=[second.cohort_id, second.number, run.number]))
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="only-first"' not in body  # run #1 lost Chloé ⇄ Dan when it was broken
@@ -359,6 +361,10 @@ def test_comparing_runs_lists_pairs_only_in_one(client_for, program_admin, cohor
     )
     second = services.match_run_rerun(run=run, started_by=program_admin)
     assert set(second.pairs.values_list("user_a_id", "user_b_id")) < first_pairs
-    body = client_for(program_admin).get(reverse("matching:run_compare", args=[run.pk, second.pk])).content.decode()
+    body = (
+        client_for(program_admin)
+        .get(reverse("matching:run_compare", args=[run.cohort_id, run.number, second.number]))
+        .content.decode()
+    )
     assert '<ul class="mb-0" data-testid="only-first"><li>Ana Costa ⇄ Ben Okafor' in body
     assert 'data-change="matched">-2<' in body and "Pairs in both" in body

@@ -134,7 +134,7 @@ def test_a_pair_that_can_no_longer_be_made_publishes_nothing_and_the_proposal_co
 
 
 def test_the_publish_page_confirms_and_says_it_runs_in_the_background(client_for, program_admin, run):
-    response = client_for(program_admin).get(reverse("matching:run_publish", args=[run.pk]))
+    response = client_for(program_admin).get(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     body = response.content.decode()
     assert response.status_code == 200 and "Publish and notify the partners" in body
     assert "It runs in the background" in body
@@ -145,14 +145,14 @@ def test_publishing_queues_the_task_on_commit_and_the_run_page_follows_it(
 ):
     client = client_for(program_admin)
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("matching:run_publish", args=[run.pk]))
+        response = client.post(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     assert len(callbacks) == 1 and not Partnership.objects.exists()  # queued, not run: no worker yet
     run.refresh_from_db()
     assert (run.status, run.published_by, run.published_at) == ("publishing", program_admin, None)
 
     page = client.get(run.get_absolute_url()).content.decode()
-    progress_url = reverse("matching:run_progress", args=[run.pk])
+    progress_url = reverse("matching:run_progress", args=[run.cohort_id, run.number])
     assert "Run #1 is publishing 2 pairs in the background." in page
     assert "Publishing 2 pairs" in page and f'hx-get="{progress_url}"' in page and "vendor/htmx/htmx.min.js" in page
     assert "Publishing… 0 of 2 pairs, waiting for a worker" in page
@@ -173,7 +173,9 @@ def test_the_progress_bar_counts_the_pairs_the_task_has_published(client_for, pr
     client = client_for(program_admin)
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Publishing… 1 of 2 pairs" in page and 'aria-valuenow="50"' in page
-    progress = client.get(reverse("matching:run_progress", args=[run.pk]), headers={"Accept": "application/json"})
+    progress = client.get(
+        reverse("matching:run_progress", args=[run.cohort_id, run.number]), headers={"Accept": "application/json"}
+    )
     assert progress.json() == {
         "status": "publishing",
         "progress": 50,
@@ -203,7 +205,7 @@ def test_the_task_writes_its_count_as_it_goes_and_clears_it_when_done(run, progr
 def test_with_eager_celery_the_button_publishes_at_once_and_says_so_as_before(client, program_admin, run, cohort):
     """`make run` and the browser journeys: no worker, the task runs when the request commits."""
     client.force_login(program_admin)
-    url = reverse("matching:run_publish", args=[run.pk])
+    url = reverse("matching:run_publish", args=[run.cohort_id, run.number])
     response = client.post(url, follow=True)
     body = response.content.decode()
     assert response.redirect_chain == [(run.get_absolute_url(), 302)]
@@ -221,10 +223,12 @@ def test_publishing_goes_through_the_celery_worker_and_the_page_follows_it(
 ):
     """With REDIS_URL set the task goes through Redis to a real worker; without it, Celery runs it eagerly."""
     client.force_login(program_admin)
-    response = client.post(reverse("matching:run_publish", args=[run.pk]))
+    response = client.post(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     assert wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "published", timeout=30)
-    progress = client.get(reverse("matching:run_progress", args=[run.pk]), headers={"Accept": "application/json"})
+    progress = client.get(
+        reverse("matching:run_progress", args=[run.cohort_id, run.number]), headers={"Accept": "application/json"}
+    )
     assert progress.json() == {
         "status": "published",
         "progress": 100,
@@ -249,7 +253,7 @@ def test_a_second_publish_while_publishing_is_refused_and_queues_nothing(
     client_for, program_admin, run, django_capture_on_commit_callbacks
 ):
     client = client_for(program_admin)
-    url = reverse("matching:run_publish", args=[run.pk])
+    url = reverse("matching:run_publish", args=[run.cohort_id, run.number])
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(url)
         response = client.post(url, follow=True)  # a second click, or another tab
@@ -321,17 +325,20 @@ def test_the_change_buttons_of_a_run_being_published_answer_with_a_message(clien
     pair = run.pairs.first()
     two = {"first": people["eve"].pk, "second": people["ana"].pk}
     posts = [
-        (reverse("matching:pair_lock", args=[run.pk, pair.pk]), {}),
-        (reverse("matching:pair_unlock", args=[run.pk, pair.pk]), {}),
-        (reverse("matching:pair_break", args=[run.pk, pair.pk]), {}),
-        (reverse("matching:pair_manual", args=[run.pk]), {f"pair-{k}": v for k, v in two.items()}),
-        (reverse("matching:pair_exclude", args=[run.pk]), {f"exclude-{k}": v for k, v in two.items()}),
+        (reverse("matching:pair_lock", args=[run.cohort_id, run.number, pair.pk]), {}),
+        (reverse("matching:pair_unlock", args=[run.cohort_id, run.number, pair.pk]), {}),
+        (reverse("matching:pair_break", args=[run.cohort_id, run.number, pair.pk]), {}),
+        (reverse("matching:pair_manual", args=[run.cohort_id, run.number]), {f"pair-{k}": v for k, v in two.items()}),
+        (
+            reverse("matching:pair_exclude", args=[run.cohort_id, run.number]),
+            {f"exclude-{k}": v for k, v in two.items()},
+        ),
     ]
     for url, data in posts:
         response = client.post(url, data, follow=True)
         assert response.redirect_chain == [(run.get_absolute_url(), 302)], url
         assert "Run #1 is being published: its proposal can no longer change." in response.content.decode(), url
-    response = client.post(reverse("matching:run_rerun", args=[run.pk]), follow=True)
+    response = client.post(reverse("matching:run_rerun", args=[run.cohort_id, run.number]), follow=True)
     assert "Run #1 is still publishing: wait for it to finish." in response.content.decode()
     assert run.pairs.count() == 2 and not PairRule.objects.exists() and MatchRun.objects.count() == 1
 
@@ -364,7 +371,9 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
     assert cache.get(selectors.publish_progress_key(run.pk)) is None
 
     client = client_for(program_admin)
-    fragment = client.get(reverse("matching:run_progress", args=[run.pk]), headers={"HX-Request": "true"})
+    fragment = client.get(
+        reverse("matching:run_progress", args=[run.cohort_id, run.number]), headers={"HX-Request": "true"}
+    )
     assert fragment.status_code == 286  # the page that followed it reloads, with the message
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Run #1 was not published: nothing changed and nobody was told." in page
@@ -373,7 +382,7 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
 
     monkeypatch.setattr(publishing, "_notify", original)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("matching:run_publish", args=[run.pk]))
+        client.post(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     run.refresh_from_db()
     assert run.status == "published" and run.publish_error == "" and Partnership.objects.count() == 2
     assert len(mailoutbox) == 1 + 4
@@ -423,7 +432,7 @@ def test_a_publication_whose_worker_was_lost_can_be_published_again(
 ):
     request(run, program_admin)
     client = client_for(program_admin)
-    publish_url = reverse("matching:run_publish", args=[run.pk])
+    publish_url = reverse("matching:run_publish", args=[run.cohort_id, run.number])
     response = client.post(publish_url, follow=True)
     assert "already being published" in response.content.decode()  # not lost yet: refused
 
@@ -448,7 +457,9 @@ def test_a_lost_publication_goes_back_to_its_proposal_when_a_run_starts(run, coh
 
 def test_the_publish_page_of_a_run_being_published_sends_the_admin_to_the_run(client_for, run, program_admin):
     request(run, program_admin)
-    response = client_for(program_admin).get(reverse("matching:run_publish", args=[run.pk]), follow=True)
+    response = client_for(program_admin).get(
+        reverse("matching:run_publish", args=[run.cohort_id, run.number]), follow=True
+    )
     assert response.redirect_chain == [(run.get_absolute_url(), 302)]
     assert "Run #1 is being published: its proposal can no longer change." in response.content.decode()
 
@@ -460,8 +471,8 @@ def test_only_program_admins_can_publish_or_follow_publishing(client, run, progr
     services.match_run_publish_request(run=run, published_by=program_admin)
     for method, url in (
         ("get", run.get_absolute_url()),
-        ("get", reverse("matching:run_progress", args=[run.pk])),
-        ("post", reverse("matching:run_publish", args=[run.pk])),
+        ("get", reverse("matching:run_progress", args=[run.cohort_id, run.number])),
+        ("post", reverse("matching:run_publish", args=[run.cohort_id, run.number])),
     ):
         response = getattr(client, method)(url)
         if role == "anonymous":
@@ -469,7 +480,7 @@ def test_only_program_admins_can_publish_or_follow_publishing(client, run, progr
         else:
             assert response.status_code == 403, url
     MatchRun.objects.filter(pk=run.pk).update(status="done")
-    refused = client.post(reverse("matching:run_publish", args=[run.pk]))
+    refused = client.post(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     assert refused.status_code == (302 if role == "anonymous" else 403)  # to the sign-in page, or forbidden
     assert MatchRun.objects.get(pk=run.pk).status == "done" and not Partnership.objects.exists()
 

@@ -19,7 +19,7 @@ def test_the_compare_page_costs_the_same_for_ten_times_the_pairs(
     client = client_for(program_admin)
     # session, user, each run with its cohort and program, the pairs of both runs with their people
     with django_assert_num_queries(5):
-        response = client.get(reverse("matching:run_compare", args=[second.pk, first.pk]))
+        response = client.get(reverse("matching:run_compare", args=[second.cohort_id, second.number, first.number]))
     assert response.status_code == 200
     ours, theirs = ({(p.user_a_id, p.user_b_id) for p in run.pairs.all()} for run in (first, second))
     assert len(ours) + len(theirs) >= 2 * count - 1  # both runs really have many pairs

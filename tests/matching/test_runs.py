@@ -353,7 +353,9 @@ def test_a_large_run_goes_through_the_celery_worker_and_the_page_follows_it(clie
     run = MatchRun.objects.get(cohort=cohort)
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     assert wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == "done", timeout=30)
-    progress = client.get(reverse("matching:run_progress", args=[run.pk]), headers={"Accept": "application/json"})
+    progress = client.get(
+        reverse("matching:run_progress", args=[run.cohort_id, run.number]), headers={"Accept": "application/json"}
+    )
     assert progress.json() == {
         "status": "done",
         "progress": 100,
@@ -368,7 +370,7 @@ def test_the_progress_fragment_polls_while_queued_then_stops_and_reloads_once_wh
     four_people(cohort)
     run = services.match_run_create(cohort=cohort, started_by=program_admin)
     client = client_for(program_admin)
-    url = reverse("matching:run_progress", args=[run.pk])
+    url = reverse("matching:run_progress", args=[run.cohort_id, run.number])
     page = client.get(run.get_absolute_url()).content.decode()
     assert f'hx-get="{url}"' in page and "vendor/htmx/htmx.min.js" in page
     fragment = client.get(url, headers={"HX-Request": "true"})

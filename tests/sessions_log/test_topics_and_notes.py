@@ -160,3 +160,10 @@ def test_django_admin_never_shows_the_text_of_a_note(session, client, django_use
         assert response.status_code == 200, url
         assert SECRET not in response.content.decode(), url
     assert client.get("/django-admin/sessions_log/sessionnote/add/").status_code == 403
+
+
+def test_the_notes_card_says_the_partner_reads_them(session, ana, client_for):
+    """Before: "Private notes" read as if only the writer saw them, while the partner reads them too."""
+    page = client_for(ana).get(session.get_absolute_url()).text
+    assert "Private notes" not in page
+    assert "Notes for the two of you" in page and "sees yours" in page
