@@ -65,7 +65,7 @@ SWAP_GROUPS = 4  # the circles a placed person may swap into: those where they w
 MAX_PASSES = 60  # sweeps of the local search at most (it usually settles well before)
 EXACT_PEOPLE = 12  # a connected part of the teach graph this small is solved exactly
 LNS_PEOPLE = 10  # the local search re-forms exactly the circles near an unplaced person, this many people at most
-SMALL_COHORT = 60  # free people up to which the search restarts from other orders
+SMALL_COHORT = 200  # free people up to which the search restarts from other orders
 RESTARTS = 6  # ... this many times
 BOUND_ARCS = 8  # the upper bound's LP starts from each learner's best teachers ...
 BOUND_ROUNDS = 4  # ... and adds the arcs its duals miss, this many times at most
@@ -145,6 +145,7 @@ def form_circles(
         total_value=sum(g.value for g in groups),
         value_upper_bound=bound + sum(g.value for g in groups if g.locked),
         seconds=t3 - t1,
+        proven=not large,
     )
     return CircleResult(
         groups=tuple(groups),

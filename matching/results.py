@@ -175,13 +175,18 @@ class GroupSolverReport:
     placeable_bound: int  # nobody can place more people than this
     placed_people: int
     total_value: int
-    value_upper_bound: float | None  # no valid result has a higher value (None: not computed)
+    # Circles: no valid partition has a higher value. Triads: no arrangement placing as many people has (only
+    # when every pair and triad was compared). None: no bound.
+    value_upper_bound: float | None
     seconds: float
+    proven: bool = False  # the result is the optimum: circles solved exactly; triads compared with everything
 
     @property
-    def certified_ratio(self) -> float:
-        """total value / the upper bound (1.0 when the bound is 0 or not computed)."""
-        if not self.value_upper_bound or self.value_upper_bound <= 0:
+    def certified_ratio(self) -> float | None:
+        """total value / the upper bound: the result is at least this share of the best value (None: no bound)."""
+        if self.value_upper_bound is None:
+            return None
+        if self.value_upper_bound <= 0:
             return 1.0
         return min(1.0, self.total_value / self.value_upper_bound)
 
@@ -223,6 +228,7 @@ class TriadResult:
     broken_pairs: tuple[tuple[str, str], ...]  # pairs of the pairing that are no longer pairs, by ids
     total_value: int  # pair scores plus triad values
     solver: GroupSolverReport
+    timings: Mapping[str, float] = field(default_factory=dict)  # seconds: "graph", "solving", "report"
 
     @property
     def people_in_triads(self) -> int:

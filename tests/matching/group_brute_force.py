@@ -2,7 +2,7 @@
 
 import itertools
 
-from matching.scoring import breakdown, pair_key
+from matching.scoring import breakdown, pair_key, score
 
 
 def relations(people, rules, excluded=()):
@@ -39,8 +39,9 @@ def group_value(ids, teach, ok):
     return total if len(linked) == len(ids) else None
 
 
-def best_partition(people, rules, *, sizes=range(3, 7), target=4, excluded=()):
-    """(placed, value, -imbalance) of the best partition into valid groups with sizes in `sizes` (others unplaced)."""
+def best_partition(people, rules, *, sizes=range(3, 7), target=4, excluded=(), value_only=False):
+    """(placed, value, -imbalance) of the best partition into valid groups with sizes in `sizes` (others unplaced);
+    value_only: the highest value of any partition, however many it places."""
     teach, ok = relations(people, rules, excluded)
     ids = sorted(p.id for p in people)
     n = len(ids)
@@ -60,8 +61,47 @@ def best_partition(people, rules, *, sizes=range(3, 7), target=4, excluded=()):
         for block, (k, value, balance) in blocks.items():
             if block >> first & 1 and block & mask == block:
                 placed, total, imbalance = solve(mask & ~block)
-                result = max(result, (placed + k, total + value, imbalance + balance))
+                candidate = (placed + k, total + value, imbalance + balance)
+                result = max(result, candidate, key=(lambda r: r[1]) if value_only else None)
         best[mask] = result
         return result
 
-    return solve((1 << n) - 1)
+    return solve((1 << n) - 1)[1] if value_only else solve((1 << n) - 1)
+
+
+def best_pairs_and_triads(people, rules, *, excluded=()):
+    """(placed, value) of the best partition into allowed pairs (their score) and triads (a 3-cycle of teaching
+    between three people who may share a group; their group value), everyone else left out."""
+    teach, ok = relations(people, rules, excluded)
+    by_id = {p.id: p for p in people}
+    ids = sorted(by_id)
+    excluded = {pair_key(a, b) for a, b in excluded}
+    options = {}  # frozenset of ids -> value
+    for a, b in itertools.combinations(ids, 2):
+        s = score(by_id[a], by_id[b], rules, excluded=excluded)
+        if s is not None:
+            options[frozenset((a, b))] = s
+    for trio in itertools.combinations(ids, 3):
+        a, b, c = trio
+        cycle = (teach[(a, b)] and teach[(b, c)] and teach[(c, a)]) or (
+            teach[(a, c)] and teach[(c, b)] and teach[(b, a)]
+        )
+        if cycle and all(pair_key(x, y) in ok for x, y in itertools.combinations(trio, 2)):
+            options[frozenset(trio)] = group_value(trio, teach, ok)
+    memo = {}
+
+    def solve(rest):
+        if not rest:
+            return (0, 0)
+        if rest in memo:
+            return memo[rest]
+        first = min(rest)
+        best = solve(rest - {first})
+        for group, value in options.items():
+            if first in group and group <= rest:
+                placed, total = solve(rest - group)
+                best = max(best, (placed + len(group), total + value))
+        memo[rest] = best
+        return best
+
+    return solve(frozenset(ids))
