@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from matching.circles import _value_bound, form_circles
+from matching.circles import form_circles
+from matching.circles.bound import value_bound
 from matching.engine import InputError, Rules, breakdown
 from matching.groups import TeachGraph
 from matching.scoring import pair_key
@@ -101,7 +102,7 @@ def test_upper_bound_is_at_least_the_best_value_of_any_partition():
         for seed, people in small_cohorts(20):
             graph = TeachGraph(sorted(people, key=lambda p: p.id), rules)
             best_value = best_partition(people, rules, value_only=True)
-            assert _value_bound(graph, list(range(graph.n)), 6) >= best_value, seed
+            assert value_bound(graph, list(range(graph.n)), 6) >= best_value, seed
 
 
 def test_upper_bound_counts_each_teacher_for_at_most_five_learners():
@@ -113,7 +114,7 @@ def test_upper_bound_counts_each_teacher_for_at_most_five_learners():
     people += [person(f"l{i:02d}", offers={"T": 3 + i % 3}, wants={"S": 1, "U": 2}) for i in range(40)]
     people += [person(f"u{i}", offers={"U": 4}, wants={"T": 1}) for i in range(3)]
     graph = TeachGraph(sorted(people, key=lambda p: p.id), Rules())
-    assert _value_bound(graph, list(range(graph.n)), 6) == pytest.approx(1500)
+    assert value_bound(graph, list(range(graph.n)), 6) == pytest.approx(1500)
     result = form_circles(people, Rules(), exact_limit=0)
     assert result.solver.value_upper_bound == pytest.approx(1500)
     assert result.total_value <= 1500
