@@ -74,6 +74,7 @@ __all__ = [
     "allowed_pairs",
     "breakdown",
     "explain",
+    "make_pair",
     "score",
     "solve",
     "validate",
@@ -228,7 +229,8 @@ def _flags(p: Candidate, q: Candidate, result: Breakdown) -> tuple[str, ...]:
     return tuple(flags)
 
 
-def _pair(p: Candidate, q: Candidate, rules: Rules, excluded: set[tuple[str, str]], *, locked: bool) -> Pair:
+def make_pair(p: Candidate, q: Candidate, rules: Rules, excluded: set[tuple[str, str]], *, locked: bool) -> Pair:
+    """The Pair of p and q (p.id < q.id) with its score, lessons, explanation and flags, as solve() makes it."""
     result = breakdown(p, q, rules, excluded=excluded)
     return Pair(
         a=p.id,
@@ -286,12 +288,12 @@ def solve(
     t2 = time.perf_counter()
 
     excluded_set = set(excluded_pairs)
-    pairs = [_pair(people[index[a]], people[index[b]], rules, excluded_set, locked=True) for a, b in locked_pairs]
+    pairs = [make_pair(people[index[a]], people[index[b]], rules, excluded_set, locked=True) for a, b in locked_pairs]
     # Edges come sorted by (u, v); the solver's score of each chosen pair must be the explained one.
     keys = u.astype(np.int64) * n + v
     chosen = np.searchsorted(keys, matched[:, 0] * n + matched[:, 1]) if len(matched) else np.zeros(0, np.int64)
     for (i, j), expected in zip(matched.tolist(), w[chosen].tolist(), strict=True):
-        pair = _pair(people[i], people[j], rules, excluded_set, locked=False)
+        pair = make_pair(people[i], people[j], rules, excluded_set, locked=False)
         if pair.score != expected:  # pragma: no cover - would mean explain() and the vectorised score disagree
             raise AssertionError(f"score mismatch for {pair.a}-{pair.b}: {pair.score} != {expected}")
         pairs.append(pair)
