@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import sign_in
 from tests.factories import LeaderFactory
-from tests.reports.test_reports import add_pair, cohort_with_pairs, person
+from tests.reports.helpers import add_pair, cohort_with_pairs, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
