@@ -2,6 +2,7 @@
 
 import csv
 import io
+from fractions import Fraction
 
 from tests.factories import (
     ActiveCohortFactory,
@@ -48,3 +49,47 @@ def cohort_with_pairs(n_pairs: int, *, cohort=None, department_b="Sales", skill=
 
 def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def csv_figures(response) -> dict[tuple[str, str, str], str]:
+    """The CSV as {(section, group, measure): value}, a negative number without its formula-safe quote."""
+    return {tuple(row[:3]): row[3].removeprefix("'") for row in read_csv(response)[1:]}
+
+
+def worked_out(equations: list[dict], figures: dict[str, str]) -> dict[str, Fraction]:
+    """What a reader can work out by adding and subtracting what is published: the hidden figures the equations pin.
+
+    ``equations`` are ``{figure: coefficient}`` meaning the sum of coefficient × figure is 0 (a total is the sum of
+    its parts: ``{total: 1, part: -1, ...}``); ``figures`` are the published texts, a number or a note. Exact
+    arithmetic: a hidden figure is worked out when, after eliminating, a row holds it alone.
+    """
+    hidden = sorted({name for eq in equations for name in eq if not _number(figures[name])})
+    rows = []
+    for eq in equations:
+        row = [Fraction(eq.get(name, 0)) for name in hidden]
+        constant = -sum(Fraction(c) * Fraction(figures[n]) for n, c in eq.items() if _number(figures[n]))
+        rows.append([*row, constant])
+    pivots = []
+    for col in range(len(hidden)):
+        pivot = next((r for r in range(len(pivots), len(rows)) if rows[r][col]), None)
+        if pivot is None:
+            continue
+        rows[len(pivots)], rows[pivot] = rows[pivot], rows[len(pivots)]
+        top = rows[len(pivots)] = [v / rows[len(pivots)][col] for v in rows[len(pivots)]]
+        for r in range(len(rows)):
+            if r != len(pivots) and rows[r][col]:
+                rows[r] = [a - rows[r][col] * b for a, b in zip(rows[r], top, strict=True)]
+        pivots.append(col)
+    return {
+        hidden[col]: rows[i][-1]
+        for i, col in enumerate(pivots)
+        if not any(rows[i][c] for c in range(len(hidden)) if c != col)
+    }
+
+
+def _number(text: str) -> bool:
+    try:
+        Fraction(text)
+    except ValueError:
+        return False
+    return True
