@@ -66,7 +66,8 @@ def reverse_mentoring(cohorts: Iterable[Cohort]) -> ReverseMentoring:
     for row in by_band:
         # The minutes are the learning seniors'; everything in the row is about the band's few seniors.
         relations += [Follows([row.minutes], [row.learning]), Follows([row.learning, row.minutes], [row.seniors])]
-    pairs_with_band_gap, reverse_pairs = activity(gap), pairs(reverse)
+    # With no pair across bands there is nobody to protect: the count is 0 by definition, as everyone can tell.
+    pairs_with_band_gap, reverse_pairs = activity(gap), pairs(reverse) if rows else activity(0)
     reverse_minutes = activity(sum(r["minutes"] for r in rows), suffix=" min")
     reverse_share = activity(percent(reverse, gap), suffix=" %")
     relations += [

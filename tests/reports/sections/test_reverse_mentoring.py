@@ -3,6 +3,7 @@
 import pytest
 
 from mentoring.reports.sections.reverse_mentoring import reverse_mentoring
+from tests.factories import ActiveCohortFactory
 from tests.reports.helpers import add_pair, cohort_with_pairs, person
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +37,10 @@ def test_reverse_mentoring_costs_the_same_queries_for_ten_times_the_pairs(django
         with django_assert_num_queries(1):
             reverse_mentoring([cohort])
     assert reverse_mentoring([big]).pairs_with_band_gap.value == 20
+
+
+def test_with_no_pair_across_bands_the_reverse_figures_read_zero_as_everyone_can_tell():
+    cohort = ActiveCohortFactory()
+    add_pair(cohort, person("Legal", 4), person("Legal", 4))
+    r = reverse_mentoring([cohort])
+    assert (r.pairs_with_band_gap.text, r.reverse_pairs.text, r.reverse_minutes.text) == ("0", "0", "0 min")
