@@ -63,7 +63,7 @@ def worked_out(equations: list[dict], figures: dict[str, str]) -> dict[str, Frac
     its parts: ``{total: 1, part: -1, ...}``); ``figures`` are the published texts, a number or a note. Exact
     arithmetic: a hidden figure is worked out when, after eliminating, a row holds it alone.
     """
-    hidden = sorted({name for eq in equations for name in eq if not _number(figures[name])})
+    hidden = sorted({name for eq in equations for name in eq if not _number(figures[name])}, key=repr)
     rows = []
     for eq in equations:
         row = [Fraction(eq.get(name, 0)) for name in hidden]
