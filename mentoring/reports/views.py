@@ -1,4 +1,4 @@
-"""Program reports for leaders and the program team: aggregates only (see mentoring/reports.py)."""
+"""Program reports for leaders and the program team: aggregates only (see mentoring/reports/selectors.py)."""
 
 import csv
 import io
@@ -13,9 +13,10 @@ from django.utils.text import slugify
 from accounts.importing import csv_safe
 from mentoring.core.privacy import MIN_PAIRS, MIN_PEOPLE
 from mentoring.programs.models import Cohort, Program
-from mentoring.reports import surveys as assessment_reports
 from mentoring.reports.permissions import can_view_reports
-from mentoring.reports.selectors import SESSION_MEASURES, Report, build_report, programs_with_headlines, report_rows
+from mentoring.reports.sections import surveys as assessment_reports
+from mentoring.reports.sections.sessions import SESSION_MEASURES
+from mentoring.reports.selectors import Report, build_report, programs_with_headlines, report_rows
 from mentoring.surveys.models import LikertAnswer
 from mentoring.surveys.permissions import can_read_assessment_comments
 
@@ -42,10 +43,10 @@ def _context(report: Report, surveys: list[assessment_reports.SurveyResult], **e
         "min_people": MIN_PEOPLE,
         "min_pairs": MIN_PAIRS,
         "breakdowns": [
-            ("By department", report.by_department, "Department", "departments"),
-            ("By seniority band", report.by_band, "Seniority band", "bands"),
+            ("By department", report.participation.by_department, "Department", "departments"),
+            ("By seniority band", report.participation.by_band, "Seniority band", "bands"),
         ],
-        "session_measures": [(label, report.sessions.get(key, 0)) for key, label in SESSION_MEASURES],
+        "session_measures": [(label, report.sessions.outcomes[key]) for key, label in SESSION_MEASURES],
         **extra,
     }
 

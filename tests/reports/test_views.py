@@ -1,8 +1,5 @@
 """Program report pages: who may read them, that they never show private text, the CSV export, query counts."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -13,7 +10,7 @@ from tests.factories import (
     SessionNoteFactory,
     UserFactory,
 )
-from tests.reports.test_reports import add_pair, cohort_with_pairs, person
+from tests.reports.helpers import add_pair, cohort_with_pairs, person, read_csv
 
 PRIVATE = {
     "note": "PRIVATE-NOTE-the-reorg-rumour",
@@ -135,9 +132,9 @@ def test_the_cohort_report_shows_the_figures_and_explains_hidden_cells(client_fo
     add_pair(cohort, person("Legal", 3), person("HR", 5))
     response = client_for(leader).get(reverse("reports:cohort", args=[cohort.pk]))
     page = response.content.decode()
-    assert response.context["report"].pairs == 6
-    assert "fewer than 5 people: figures not shown" in page  # Legal and HR rows
-    assert "any group of fewer than 5 people" in page
+    assert response.context["report"].participation.pairs.value == 6
+    assert "Figures not shown: a group of fewer than 5 people, or hidden with one" in page  # Legal and HR rows
+    assert "a figure about fewer than 5 people (or 3 pairs), none included, reads “not shown”" in page
     assert "Finance" in page and "Sales" in page
 
 
@@ -152,10 +149,6 @@ def test_the_index_lists_every_program_with_its_cohorts(client_for, leader, coho
 # --- CSV -----------------------------------------------------------------------------------------------------
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
 def test_the_csv_export_holds_the_aggregate_tables(client_for, leader, cohort):
     response = client_for(leader).get(reverse("reports:cohort_csv", args=[cohort.pk]))
     assert response["Content-Type"].startswith("text/csv")
@@ -167,11 +160,11 @@ def test_the_csv_export_holds_the_aggregate_tables(client_for, leader, cohort):
     assert ["Reverse mentoring", "All", "Pairs where the junior partner mentored", "5"] in rows
 
 
-def test_the_csv_writes_fewer_than_5_for_hidden_cells(client_for, leader, cohort):
+def test_the_csv_writes_not_shown_for_hidden_cells(client_for, leader, cohort):
     add_pair(cohort, person("Legal", 3), person("HR", 5))
     rows = read_csv(client_for(leader).get(reverse("reports:cohort_csv", args=[cohort.pk])))
-    assert ["By department", "Legal", "Participants", "fewer than 5"] in rows
-    assert ["By department", "Legal", "Minutes taught", "fewer than 5"] in rows
+    assert ["By department", "Legal", "Participants", "not shown"] in rows
+    assert ["By department", "Legal", "Minutes taught", "not shown"] in rows
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(client_for, leader):

@@ -1,16 +1,14 @@
 """Survey results in the reports: NPS, statements and skill growth as aggregates with small-group suppression,
 comments for program admins only, the CSV, and a fixed number of queries."""
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Skill
-from mentoring.reports.surveys import SURVEY_QUERIES, survey_results
+from mentoring.reports.sections.surveys import survey_results
 from tests.factories import (
     ActiveCohortFactory,
     AssessmentFactory,
@@ -18,6 +16,7 @@ from tests.factories import (
     PartnershipFactory,
     SkillFactory,
 )
+from tests.reports.helpers import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +45,18 @@ def texts(cells) -> list[str]:
     return [str(c) for c in cells]
 
 
+HIDDEN = "not shown"
+# 16 answers, each recommendation group with at least five people: 5 promoters, 5 passives, 6 detractors.
+EVERY_GROUP = [{"nps": s} for s in [10, 10, 9, 9, 9, 8, 8, 7, 7, 7, 6, 5, 4, 3, 0, 0]]
+
+
 # --- The figures --------------------------------------------------------------------------------------------
 
 
 def test_the_response_rate_counts_everyone_with_a_partner(db):
     cohort = surveyed_cohort([{}] * 5, pairs=4)
     result = midpoint(cohort)
-    assert (result.answered, result.asked, result.rate) == (5, 8, 62)
+    assert (result.answered.text, result.asked, result.rate) == ("5", 8, 62)
 
 
 def test_someone_who_answered_and_then_left_still_counts_as_asked():
@@ -60,46 +64,64 @@ def test_someone_who_answered_and_then_left_still_counts_as_asked():
     respondent = cohort.assessments.get().responses.first().respondent
     cohort.enrollments.filter(user=respondent).update(status="withdrawn")
     result = midpoint(cohort)
-    assert (result.answered, result.asked) == (5, 6)
+    assert (result.answered.text, result.asked) == ("5", 6)
 
 
-def test_the_net_promoter_score_is_promoters_minus_detractors():
-    scores = [10, 9, 9, 9, 9, 8, 7, 6, 3, 0]  # 5 promoters, 2 passives, 3 detractors
-    result = midpoint(surveyed_cohort([{"nps": s} for s in scores]))
-    assert str(result.nps) == "+20"
+def test_the_net_promoter_score_is_promoters_minus_detractors_once_every_group_is_shown():
+    result = midpoint(surveyed_cohort(EVERY_GROUP))
+    assert str(result.nps) == "-6"  # (5 - 6) / 16, with its sign
     assert [(bar.label, str(bar.count), bar.percent) for bar in result.nps_groups] == [
-        ("Promoters (9–10)", "5", 50),
-        ("Passives (7–8)", "fewer than 5", None),
-        ("Detractors (0–6)", "fewer than 5", None),  # the next smallest, so the passives cannot be worked out
+        ("Promoters (9–10)", "5", 31),
+        ("Passives (7–8)", "5", 31),
+        ("Detractors (0–6)", "6", 38),
     ]
     by_score = {bar.label: str(bar.count) for bar in result.nps_scores}
-    assert by_score["9"] == "fewer than 5" and by_score["5"] == "0"
+    assert set(by_score.values()) == {HIDDEN}  # no score was given by five people; 1, 2 by nobody, alike
 
 
-def test_a_negative_score_reads_with_its_sign():
-    result = midpoint(surveyed_cohort([{"nps": s} for s in (0, 2, 5, 9, 10)]))
-    assert str(result.nps) == "-20"
+def test_the_score_is_hidden_beside_a_hidden_group():
+    scores = [10, 9, 9, 9, 9, 8, 7, 6, 3, 0]  # 5 promoters, 2 passives, 3 detractors
+    result = midpoint(surveyed_cohort([{"nps": s} for s in scores]))
+    # With 10 answers, +20 and 5 promoters shown, the passives and detractors would be 2 and 3.
+    assert result.nps.suppressed and result.nps.value == 20
+    assert [str(bar.count) for bar in result.nps_groups] == ["5", HIDDEN, HIDDEN]
 
 
-def test_each_statement_has_its_average_and_distribution():
-    answers = [{"met_as_agreed": 5, "learned_used": 4}] * 6 + [{"met_as_agreed": 2, "learned_used": 3}] * 5
-    result = midpoint(surveyed_cohort(answers))
-    met, learned = result.statements[:2]
+def test_a_group_shown_beside_one_hidden_score_hides_another_score_of_the_group():
+    scores = [10] * 5 + [9] * 2 + [7] * 5 + [8] * 5 + [0] * 5  # promoters 7 = five 10s and two 9s
+    result = midpoint(surveyed_cohort([{"nps": s} for s in scores]))
+    by_score = {bar.label: str(bar.count) for bar in result.nps_scores}
+    assert str(result.nps_groups[0].count) == "7" and by_score["9"] == HIDDEN
+    assert by_score["10"] == HIDDEN  # or 7 - 5 would give the 9s away
+
+
+def test_each_statement_has_its_distribution_and_its_average_once_every_answer_is_shown():
+    answers = [{"met_as_agreed": 5}] * 6 + [{"met_as_agreed": 2}] * 5
+    met = midpoint(surveyed_cohort(answers)).statements[0]
     assert met.statement == "My partner and I met as we agreed."
-    assert (str(met.average), texts(met.answers)) == ("3.6", ["0", "5", "0", "0", "6"])
-    assert (str(learned.average), texts(learned.answers)) == ("3.5", ["0", "0", "5", "6", "0"])
+    assert texts(met.answers) == [HIDDEN, "5", HIDDEN, HIDDEN, "6"]
+    assert met.average.suppressed and met.average.value == 3.6
+    spread = [{"met_as_agreed": a} for a in (1, 2, 3, 4, 5) for _ in range(5)]
+    met = midpoint(surveyed_cohort(spread)).statements[0]
+    assert (str(met.average), texts(met.answers)) == ("3.0", ["5"] * 5)
 
 
-def test_a_small_answer_hides_the_next_smallest_too():
+def test_answers_nobody_gave_read_like_answers_a_few_gave():
     answers = [{"met_as_agreed": 5}] * 6 + [{"met_as_agreed": 2}] * 4
     met = midpoint(surveyed_cohort(answers)).statements[0]
-    assert texts(met.answers) == ["0", "fewer than 5", "0", "0", "fewer than 5"]
+    assert texts(met.answers) == [HIDDEN] * 4 + ["6"]
+
+
+def test_a_single_small_answer_hides_the_next_smallest_too():
+    answers = [{"met_as_agreed": a} for a, n in ((1, 2), (2, 5), (3, 6), (4, 7), (5, 8)) for _ in range(n)]
+    met = midpoint(surveyed_cohort(answers)).statements[0]
+    assert texts(met.answers) == [HIDDEN, HIDDEN, "6", "7", "8"]
 
 
 def test_with_fewer_than_five_answers_nothing_but_the_count_is_shown():
     result = midpoint(surveyed_cohort([{"nps": 10, "comment": "Great"}] * 4))
-    assert result.answered == 4
-    assert str(result.nps) == "fewer than 5" and result.nps.value == 100
+    assert result.answered.text == "4"
+    assert str(result.nps) == HIDDEN and result.nps.value == 100
     assert all(row.average.suppressed for row in result.statements)
     assert result.suppressed_anything
 
@@ -136,9 +158,9 @@ def test_a_program_rolls_its_cohorts_up_by_kind():
     for response in first.assessments.get(kind="midpoint").responses.all():
         AssessmentResponseFactory(assessment=end, respondent=response.respondent, nps=5)
     midpoints, ends = survey_results(list(first.program.cohorts.all()))
-    assert (midpoints.answered, midpoints.asked, str(midpoints.nps)) == (5, 8, "+20")
+    assert (midpoints.answered.text, midpoints.asked, midpoints.nps.value) == ("5", 8, 20)
     assert len(midpoints.surveys) == 2 and second.assessments.get() in midpoints.surveys
-    assert (ends.answered, ends.asked, str(ends.nps)) == (3, 6, "fewer than 5")
+    assert (ends.answered.text, ends.asked, str(ends.nps)) == ("3", 6, HIDDEN)
 
 
 # --- Comments ---------------------------------------------------------------------------------------------
@@ -167,16 +189,18 @@ def test_a_small_cohorts_comments_stay_hidden_in_the_program_roll_up():
 # --- Query counts -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("with_comments", [False, True])
-def test_the_results_cost_the_same_queries_for_ten_times_the_answers(django_assert_num_queries, with_comments):
+def test_the_results_cost_the_same_queries_for_ten_times_the_answers(django_assert_num_queries):
     sql = Skill.objects.get(name="SQL")
     small = surveyed_cohort([{"ratings": [(sql, 1, 2)], "comment": "ok"}] * 6)
     big = surveyed_cohort([{"ratings": [(sql, 1, 2)], "comment": "ok"}] * 60)
     surveyed_cohort([{}] * 5, cohort=big, kind="end")
     for cohort in (small, big):
-        # the surveys with who was asked and answered, the answers' counts, the skill ratings (+ the comments)
-        with django_assert_num_queries(SURVEY_QUERIES + with_comments):
-            survey_results([cohort], with_comments=with_comments)
+        # the surveys with who was asked and answered, the answers' counts, the skill ratings: 3
+        with django_assert_num_queries(3):
+            survey_results([cohort])
+        # the same and the comments of surveys enough people answered: 4
+        with django_assert_num_queries(4):
+            survey_results([cohort], with_comments=True)
 
 
 def test_the_report_pages_cost_the_same_queries_for_ten_times_the_answers(
@@ -201,7 +225,8 @@ def test_the_cohort_report_shows_the_results_and_names_nobody(client_for, leader
     for person in (leader, program_admin):
         page = client_for(person).get(reverse("reports:cohort", args=[cohort.pk])).text
         assert 'data-testid="report-survey-midpoint"' in page
-        assert "<strong>5</strong> of 6 participants answered (83 %)" in page and "+100" in page
+        assert "<strong>5</strong> of 6 participants answered (83 %)" in page
+        assert "not shown: some groups have fewer than 5 people" in page  # 5 promoters and nobody else
         for respondent in people:
             assert respondent.full_name not in page and respondent.email not in page
     assert "SECRET-comment" in client_for(program_admin).get(reverse("reports:cohort", args=[cohort.pk])).text
@@ -216,10 +241,6 @@ def test_the_report_explains_comments_withheld_from_a_small_survey(client_for, p
     assert "3 comments are not shown: fewer than 5 people have answered this survey" in page
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
 def test_the_csv_holds_the_survey_results_but_never_comments(client_for, leader, program_admin):
     sql = Skill.objects.get(name="SQL")
     cohort = surveyed_cohort([{"nps": 10, "comment": "SECRET-comment", "ratings": [(sql, 1, 3)]}] * 5)
@@ -228,20 +249,21 @@ def test_the_csv_holds_the_survey_results_but_never_comments(client_for, leader,
         rows = read_csv(response)
         assert ["Mid-point survey", "All", "Answered", "5"] in rows
         assert ["Mid-point survey", "All", "Response rate (%)", "83"] in rows
-        assert ["Mid-point survey", "All", "Net Promoter Score (-100 to 100)", "100"] in rows
+        assert ["Mid-point survey", "All", "Net Promoter Score (-100 to 100)", HIDDEN] in rows
         assert ["Mid-point survey", "Recommendation groups", "Promoters (9–10)", "5"] in rows
-        assert ["Mid-point survey", "My partner and I met as we agreed.", "Average (1-5)", "4.0"] in rows
+        assert ["Mid-point survey", "Recommendation groups", "Passives (7–8)", HIDDEN] in rows
+        assert ["Mid-point survey", "My partner and I met as we agreed.", "Average (1-5)", HIDDEN] in rows
         assert ["Mid-point survey", "Skill growth: SQL", "Average change (levels)", "2.0"] in rows
         assert not any("SECRET" in cell for row in rows for cell in row)
 
 
-def test_the_csv_writes_fewer_than_5_for_hidden_survey_cells_and_every_cell_is_formula_safe(client_for, leader):
+def test_the_csv_writes_not_shown_for_hidden_survey_cells_and_every_cell_is_formula_safe(client_for, leader):
     formula = SkillFactory(name="=HYPERLINK(1)")
-    answers = [{"nps": 0, "ratings": [(formula, 1, 2)]}] * 5 + [{"nps": 10}]
+    answers = [{**a, "ratings": [(formula, 1, 2)]} for a in EVERY_GROUP[:5]] + EVERY_GROUP[5:]
     rows = read_csv(client_for(leader).get(reverse("reports:cohort_csv", args=[surveyed_cohort(answers).pk])))
-    assert ["Mid-point survey", "Recommendation groups", "Promoters (9–10)", "fewer than 5"] in rows
+    assert ["Mid-point survey", "Recommendation score (0-10)", "10", HIDDEN] in rows
     # csv_safe quotes whatever starts like a formula, a negative score included (as the rest of the CSV does)
-    assert ["Mid-point survey", "All", "Net Promoter Score (-100 to 100)", "'-67"] in rows
+    assert ["Mid-point survey", "All", "Net Promoter Score (-100 to 100)", "'-6"] in rows
     assert ["Mid-point survey", "Skill growth: =HYPERLINK(1)", "People", "5"] in rows  # the name is never first
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

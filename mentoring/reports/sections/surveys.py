@@ -1,14 +1,15 @@
 """Survey results in the program reports: the mid-point and end surveys as aggregates, computed in the database.
 
-Like the rest of the reports (see mentoring/reports.py) nothing here shows one person's answers: every
-figure is a count, a share or an average, and the small-group rules apply. An average (and the NPS) is
-hidden when fewer than ``MIN_PEOPLE`` people answered; a distribution's cell describing 1 to 4 people reads
-"fewer than 5" (with the next smallest hidden too when only one would be); a skill's growth appears once
-``MIN_PEOPLE`` people rated it. Comments reach program admins only, without names, sorted by their text, and
-only from a survey at least ``MIN_PEOPLE`` people answered.
+Like the rest of the reports nothing here shows one person's answers: every figure is a count, a share or an
+average, and the rules of ``mentoring.reports.suppression`` apply. A distribution's cell describing fewer than
+``MIN_PEOPLE`` people (none included) is not shown, with a complement; the recommendation groups add up to the
+answers, and each group to its scores; an average (and the NPS) is hidden when fewer than ``MIN_PEOPLE`` people
+answered or when its distribution has a hidden cell; a skill's growth appears once ``MIN_PEOPLE`` people rated it.
+Comments reach program admins only, without names, sorted by their text, and only from a survey at least
+``MIN_PEOPLE`` people answered.
 
-A cohort's results (or a program's, rolled up by kind across its cohorts) cost ``SURVEY_QUERIES`` queries
-whatever the number of people and answers, plus one for the comments when a program admin reads them.
+A cohort's results (or a program's, rolled up by kind across its cohorts) cost 3 queries whatever the number of
+people and answers, plus one for the comments when a program admin reads them (see ``survey_results``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from mentoring.core.privacy import MIN_PEOPLE
 from mentoring.programs.models import Cohort
-from mentoring.reports.selectors import Bar, Cell, cell, csv_value, percent, suppress
+from mentoring.reports.suppression import Bar, Cell, Follows, Total, activity, cells_of, csv_value, people, suppress
 from mentoring.surveys.models import (
     ASSESSMENT_STATEMENTS,
     Assessment,
@@ -34,7 +35,6 @@ from mentoring.surveys.models import (
 )
 from mentoring.surveys.selectors import rate, with_response_counts
 
-SURVEY_QUERIES = 3
 # (key, label, lowest score, highest score): the Net Promoter Score's three groups.
 NPS_GROUPS = (
     ("promoters", "Promoters (9–10)", 9, 10),
@@ -68,20 +68,21 @@ class SurveyResult:
     label: str
     surveys: list[Assessment]
     asked: int = 0
-    answered: int = 0
-    nps: Cell = field(default_factory=lambda: Cell(None))
+    answered: Cell = field(default_factory=lambda: activity(0))
+    nps: Cell = field(default_factory=lambda: activity(None))
     nps_groups: list[Bar] = field(default_factory=list)
     nps_scores: list[Bar] = field(default_factory=list)
     statements: list[StatementRow] = field(default_factory=list)
     rated_people: int = 0
     ratings: int = 0
-    start: Cell = field(default_factory=lambda: Cell(None))
-    now: Cell = field(default_factory=lambda: Cell(None))
-    growth: Cell = field(default_factory=lambda: Cell(None))
+    start: Cell = field(default_factory=lambda: activity(None))
+    now: Cell = field(default_factory=lambda: activity(None))
+    growth: Cell = field(default_factory=lambda: activity(None))
     skills: list[SkillGrowthRow] = field(default_factory=list)
     skills_hidden: int = 0
     comments: list[str] | None = None  # None: this reader does not get comments
     comments_withheld: int = 0  # comments from surveys fewer than MIN_PEOPLE people answered
+    relations: list = field(default_factory=list, repr=False)
 
     @property
     def opened(self) -> list[Assessment]:
@@ -89,17 +90,11 @@ class SurveyResult:
 
     @property
     def rate(self) -> int | None:
-        return rate(self.answered, self.asked)
+        return rate(self.answered.value, self.asked) if self.answered.shown else None
 
     @property
     def suppressed_anything(self) -> bool:
-        cells = [
-            self.nps,
-            self.growth,
-            *(bar.count for bar in [*self.nps_groups, *self.nps_scores]),
-            *(c for row in self.statements for c in (row.average, *row.answers)),
-        ]
-        return any(c.suppressed for c in cells) or bool(self.skills_hidden)
+        return any(c.suppressed for c in cells_of(self)) or bool(self.skills_hidden)
 
 
 def _average(total: int, n: int) -> float | None:
@@ -128,7 +123,7 @@ def survey_results(
     for survey in surveys:
         if survey.opens_on <= today:
             results[survey.kind].asked += survey.asked
-            results[survey.kind].answered += survey.answered
+            results[survey.kind].answered.value += survey.answered
 
     # 2. The answers: one conditional count per NPS score and per statement and answer.
     responses = AssessmentResponse.objects.filter(assessment__cohort_id__in=ids, assessment__opens_on__lte=today)
@@ -163,6 +158,8 @@ def survey_results(
         by_kind[row["response__assessment__kind"]].append(row)
     for kind, rows in by_kind.items():
         _growth(results[kind], rows)
+    for result in results.values():
+        suppress(result.relations)
 
     # 4. Comments: the text only, never who wrote it or when; sorted by the text itself.
     if with_comments:
@@ -182,48 +179,46 @@ def survey_results(
 
 
 def _answers(result: SurveyResult, row: dict) -> None:
-    n = row["n"]
+    n, answered = row["n"], result.answered
     result.rated_people = row["rated"]
-    scores = {score: row[f"nps_{score}"] for score in range(11)}
-    groups = {key: sum(scores[s] for s in range(low, high + 1)) for key, _, low, high in NPS_GROUPS}
-    nps = round(100 * (groups["promoters"] - groups["detractors"]) / n) if n else None
-    result.nps = cell(nps, n, signed=True)
-    group_cells = suppress({key: (count, count) for key, count in groups.items()})
-    result.nps_groups = [
-        Bar(label, group_cells[key], percent(groups[key], n) if group_cells[key].shown else None)
-        for key, label, _, _ in NPS_GROUPS
-    ]
-    score_cells = suppress({score: (count, count) for score, count in scores.items()})
-    result.nps_scores = [
-        Bar(str(score), score_cells[score], percent(scores[score], n) if score_cells[score].shown else None)
-        for score in range(10, -1, -1)
+    scores = {score: people(row[f"nps_{score}"]) for score in range(11)}
+    groups = {key: people(sum(scores[s].value for s in range(low, high + 1))) for key, _, low, high in NPS_GROUPS}
+    nps = round(100 * (groups["promoters"].value - groups["detractors"].value) / n) if n else None
+    result.nps = people(nps, n, signed=True)
+    result.nps_groups = [Bar(label, groups[key], n) for key, label, _, _ in NPS_GROUPS]
+    result.nps_scores = [Bar(str(score), scores[score], n) for score in range(10, -1, -1)]
+    # The groups add up to the answers and each group to its scores; the score is computed from the groups.
+    result.relations += [
+        Total(answered, list(groups.values())),
+        Total(answered, list(scores.values())),
+        *(Total(groups[key], [scores[s] for s in range(low, high + 1)]) for key, _, low, high in NPS_GROUPS),
+        Follows([result.nps], list(groups.values())),
     ]
     for name, statement in ASSESSMENT_STATEMENTS:
         answers = {answer: row[f"{name}_{answer}"] for answer in LikertAnswer.values}
-        answered = sum(answers.values())
-        average = _average(sum(a * c for a, c in answers.items()), answered)
-        answer_cells = suppress({answer: (count, count) for answer, count in answers.items()})
-        result.statements.append(
-            StatementRow(statement, cell(average, answered), [answer_cells[a] for a in LikertAnswer.values])
-        )
+        total = sum(answers.values())
+        cells = [people(answers[a]) for a in LikertAnswer.values]
+        average = people(_average(sum(a * c for a, c in answers.items()), total), total)
+        result.statements.append(StatementRow(statement, average, cells))
+        result.relations += [Total(answered, cells), Follows([average], cells)]
 
 
 def _growth(result: SurveyResult, rows: list[dict]) -> None:
     ratings = sum(r["n"] for r in rows)
     start, now = sum(r["start"] for r in rows), sum(r["now"] for r in rows)
-    people = result.rated_people
+    raters = result.rated_people
     result.ratings = ratings
-    result.start = cell(_average(start, ratings), people)
-    result.now = cell(_average(now, ratings), people)
-    result.growth = cell(_average(now - start, ratings), people, signed=True, suffix=LEVELS)
+    result.start = people(_average(start, ratings), raters)
+    result.now = people(_average(now, ratings), raters)
+    result.growth = people(_average(now - start, ratings), raters, signed=True, suffix=LEVELS)
     shown = sorted((r for r in rows if r["n"] >= MIN_PEOPLE), key=lambda r: (-r["n"], r["skill__name"].lower()))
     result.skills = [
         SkillGrowthRow(
             r["skill__name"],
-            Cell(r["n"]),
-            Cell(_average(r["start"], r["n"])),
-            Cell(_average(r["now"], r["n"])),
-            Cell(_average(r["now"] - r["start"], r["n"]), signed=True, suffix=LEVELS),
+            people(r["n"]),
+            activity(_average(r["start"], r["n"])),
+            activity(_average(r["now"], r["n"])),
+            activity(_average(r["now"] - r["start"], r["n"]), signed=True, suffix=LEVELS),
         )
         for r in shown
     ]
