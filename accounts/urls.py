@@ -21,7 +21,9 @@ urlpatterns = [
     path("manage/import/", views.import_upload, name="import_upload"),
     path("manage/import/template.csv", views.import_template, name="import_template"),
     path("manage/import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("manage/import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("manage/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("manage/import/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path("manage/import/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("manage/import/<int:pk>/errors.csv", views.import_errors_csv, name="import_errors_csv"),
 ]

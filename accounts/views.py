@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -307,6 +307,7 @@ def _import_upload_page(request, form, *, refusal: str = "", status: int = 200):
             "refusal": refusal,
             "history": history,
             "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
+            "background_rows": settings.IMPORT_BACKGROUND_ROWS,
             "required_columns": importing.REQUIRED_COLUMNS,
             "optional_columns": importing.OPTIONAL_COLUMNS,
             "max_skills": MAX_SKILLS_PER_LIST,
@@ -368,10 +369,13 @@ def import_template(request):
 
 @program_admin_required
 def import_detail(request, pk: int):
-    """The preview of an upload (what would change, and every error), or the result once imported."""
+    """The preview of an upload (what would change, and every error), or the result once imported; while a worker
+    checks or imports a large file, its progress."""
     employee_import = get_object_or_404(
         EmployeeImport.objects.select_related("uploaded_by", "committed_by").defer("content"), pk=pk
     )
+    if employee_import.is_in_progress:
+        return render(request, "accounts/import_progress.html", {"import": employee_import})
     earlier = (
         EmployeeImport.objects.filter(sha256=employee_import.sha256, status=EmployeeImport.Status.COMMITTED)
         .exclude(pk=employee_import.pk)
@@ -400,13 +404,54 @@ def import_detail(request, pk: int):
     )
 
 
+# What the progress bar reads; never the file itself.
+PROGRESS_FIELDS = (
+    "pk", "file_name", "status", "progress", "stage", "heartbeat_at", "started_at", "confirmed_at", "created_at",
+    "row_count", "created", "updated", "unchanged_count", "error_count", "failure",
+)  # fmt: skip
+
+
+@program_admin_required
+def import_progress(request, pk: int):
+    """How far a large file's check or import is, for the progress bar (htmx fragment, or JSON with Accept: JSON)."""
+    employee_import = get_object_or_404(EmployeeImport.objects.only(*PROGRESS_FIELDS), pk=pk)
+    finished = not employee_import.is_in_progress
+    if "application/json" in request.headers.get("Accept", ""):
+        data = {
+            "status": employee_import.status,
+            "progress": employee_import.progress,
+            "stage": employee_import.stage,
+            "finished": finished,
+            "url": employee_import.get_absolute_url(),
+            "rows": employee_import.row_count,
+        }
+        if finished:
+            data |= {
+                "created": employee_import.created,
+                "updated": employee_import.updated,
+                "unchanged": employee_import.unchanged_count,
+                "errors": employee_import.error_count,
+                "failure": employee_import.failure,
+            }
+        return JsonResponse(data)
+    # Finished: 286 tells htmx to stop polling, and the fragment reloads the page once to show the result in full.
+    reload = finished and bool(request.headers.get("HX-Request"))
+    return render(
+        request,
+        "accounts/_import_progress.html",
+        {"import": employee_import, "reload": reload},
+        status=286 if reload else 200,
+    )
+
+
 @require_POST
 @program_admin_required
 def import_confirm(request, pk: int):
-    """Import a previewed file: re-checked against the database now, then written all-or-nothing."""
-    employee_import = get_object_or_404(EmployeeImport, pk=pk)
+    """Import a previewed file: re-checked against the database now, then written all-or-nothing (a large file by
+    a worker, while its page shows the progress)."""
+    employee_import = get_object_or_404(EmployeeImport.objects.defer("content", "errors", "preview"), pk=pk)
     try:
-        result = importing.employee_import_commit(employee_import=employee_import, committed_by=request.user)
+        employee_import = importing.employee_import_confirm(employee_import=employee_import, confirmed_by=request.user)
     except importing.ImportAlreadyHandled:
         messages.info(request, "This file was already imported or cancelled; nothing more was done.")
     except importing.ImportInvalid as invalid:
@@ -418,10 +463,37 @@ def import_confirm(request, pk: int):
     except importing.FileRejected as rejected:
         messages.error(request, f"Nothing was imported: {rejected.message}")
     else:
+        _announce_import(request, employee_import)
+    return redirect(employee_import)
+
+
+def _announce_import(request, employee_import: EmployeeImport) -> None:
+    """How a confirmed import stands. (A large one that went wrong is explained by its page.)"""
+    if employee_import.status == EmployeeImport.Status.COMMITTED:
         messages.success(
             request,
-            f"Imported: {result.created} people created, {result.updated} updated, {result.unchanged} unchanged.",
+            f"Imported: {employee_import.created} people created, {employee_import.updated} updated, "
+            f"{employee_import.unchanged_count} unchanged.",
         )
+    elif employee_import.is_in_progress:
+        messages.info(
+            request,
+            f"{employee_import.file_name} ({employee_import.row_count:,} rows) is being imported in the background. "
+            "You may leave this page: the import goes on.",
+        )
+
+
+@require_POST
+@program_admin_required
+def import_retry(request, pk: int):
+    """Ask again for a large file's check or import that stopped, or whose worker shows no sign of life."""
+    employee_import = get_object_or_404(EmployeeImport.objects.only("pk"), pk=pk)
+    try:
+        importing.employee_import_retry(employee_import=employee_import)
+    except importing.ImportAlreadyHandled:
+        messages.info(request, "This file is being checked or imported, or is done; nothing more was done.")
+    else:
+        messages.info(request, "Asked again: a worker will pick it up. Nothing is written twice.")
     return redirect(employee_import)
 
 

@@ -465,7 +465,7 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
         has_offered=table.has_offered,
         has_wanted=table.has_wanted,
         ignored_columns=table.ignored_columns,
-        row_count=len(table.rows) + len({e.row for e in table.row_errors}),
+        row_count=table.row_count,
         department_notes=[(typed, stored, n) for (typed, stored), n in department_notes.items()],
     )
 

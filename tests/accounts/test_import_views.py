@@ -47,6 +47,8 @@ PAGES = [
     ("post", "accounts:import_confirm", True),
     ("post", "accounts:import_cancel", True),
     ("get", "accounts:import_errors_csv", True),
+    ("get", "accounts:import_progress", True),
+    ("post", "accounts:import_retry", True),
 ]
 
 
