@@ -58,8 +58,9 @@ def import_employees(self, import_id: int) -> str:
     except importing.IMPORT_TEMPORARY_ERRORS as error:
         if self.request.retries >= self.max_retries:
             message = (
-                "Nothing was imported: the database was unavailable, or busy with another import, for too long. "
-                "Importing again is safe."
+                f"Nothing was imported: {type(error).__name__} on each of {self.max_retries + 1} tries (the database "
+                "was unavailable, or another import was writing the same people). Importing again is safe; if it "
+                "stops again, tell whoever runs Twoway."
             )
             quietly(lambda: importing.employee_import_fail(import_id=import_id, message=message), "stop the import")
             raise
