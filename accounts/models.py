@@ -1,10 +1,11 @@
 """Users, roles, the skill catalogue and skill profiles."""
 
+import datetime
 import zoneinfo
 from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -138,10 +139,19 @@ class Skill(models.Model):
         return self.name
 
     def validate_constraints(self, exclude=None):
-        # A friendlier message than the generic constraint one.
+        # A friendlier message than the generic constraint one, on the name field.
+        taken = ValidationError({"name": f"A skill called “{self.name}” already exists."})
         if Skill.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
-            raise ValidationError({"name": f"A skill called “{self.name}” already exists."})
-        super().validate_constraints(exclude=exclude)
+            raise taken
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            # Another request saved the name between the two checks: the constraint on Lower("name") reports it for
+            # no field, in its own words. It is the name's, said as above.
+            constraint = next(c for c in self._meta.constraints if c.name == "skill_name_ci_unique")
+            if error.message_dict == {NON_FIELD_ERRORS: [constraint.violation_error_message]}:
+                raise taken from error
+            raise
 
 
 class SeniorityBand(models.IntegerChoices):
@@ -311,18 +321,38 @@ class WantedSkill(models.Model):
         return f"{self.user} wants {self.skill} ({self.current_level}→{self.target_level})"
 
 
+# A large file is checked and imported by a Celery worker (settings.IMPORT_BACKGROUND_ROWS). The worker writes the
+# row's heartbeat (with its progress) this often; an import with no sign of life for STALE_AFTER has lost its worker
+# (or its queued message), and the sweeper asks again, at most RECOVERY_ATTEMPTS times before giving up.
+IMPORT_HEARTBEAT_EVERY = datetime.timedelta(seconds=2)
+IMPORT_STALE_AFTER = datetime.timedelta(minutes=2)
+IMPORT_RECOVERY_ATTEMPTS = 3
+
+
 class EmployeeImport(models.Model):
     """One uploaded employee file: checked and previewed, then imported on confirmation (or not at all).
 
-    The decoded file is kept so that the confirmation re-checks exactly what was previewed; the rows
-    also serve as the import history.
+    The decoded file is kept so that the confirmation re-checks exactly what was previewed, and so that a worker
+    on another host can check and import a large one (the database is what web and workers share; there is no
+    shared media volume). The rows also serve as the import history.
+
+    A small file is checked in the upload's request and imported in the confirmation's. A file of more than
+    IMPORT_BACKGROUND_ROWS rows (``in_background``) is checked by a worker (checking → previewed or invalid), then,
+    once confirmed, imported by one (queued → running → committed; invalid when the data changed since the
+    preview; failed when it stopped for another reason). Either way the import itself is one transaction.
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
         PREVIEWED = "previewed", "Waiting for confirmation"
         INVALID = "invalid", "Has errors"
+        QUEUED = "queued", "Waiting to be imported"
+        RUNNING = "running", "Being imported"
         COMMITTED = "committed", "Imported"
+        FAILED = "failed", "Stopped"
         CANCELLED = "cancelled", "Cancelled"
+
+    IN_PROGRESS = (Status.CHECKING, Status.QUEUED, Status.RUNNING)
 
     file_name = models.CharField(max_length=255)
     content = models.TextField(help_text="The uploaded file, decoded as UTF-8.")
@@ -341,12 +371,53 @@ class EmployeeImport(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     created = models.PositiveIntegerField("people created", default=0)
     updated = models.PositiveIntegerField("people updated", default=0)
+    # Background work (large files): who confirmed is committed_by from the start, committed_at is when it committed.
+    in_background = models.BooleanField(
+        default=False, help_text="Checked and imported by a worker: the file has more than IMPORT_BACKGROUND_ROWS rows."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When a program admin asked to import it.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last started on it.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text="0-100 %")
+    stage = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    recoveries = models.PositiveSmallIntegerField(default=0, help_text="Times the sweeper recovered a lost worker.")
+    failure = models.TextField(blank=True, help_text="Why the last background check or import wrote nothing.")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="employee_import_progress_0_100"),
+        ]
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:import_detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_checked(self) -> bool:
+        """The check has finished at least once, so there is a preview to show."""
+        return bool(self.preview)
+
+    @property
+    def last_sign_of_life(self) -> datetime.datetime | None:
+        return self.heartbeat_at or self.started_at or self.confirmed_at or self.created_at
+
+    @property
+    def looks_lost(self) -> bool:
+        """Being checked or imported, and no worker has shown a sign of life for a while: asking again is safe (the
+        import is one transaction, claimed once). The sweeper asks again by itself; this lets an admin do it too."""
+        last = self.last_sign_of_life
+        return bool(self.is_in_progress and last and last < dj_timezone.now() - IMPORT_STALE_AFTER)
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the worker took to import it."""
+        if self.in_background and self.started_at and self.committed_at:
+            return (self.committed_at - self.started_at).total_seconds()
+        return None

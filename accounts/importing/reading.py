@@ -83,6 +83,11 @@ class Table:
     def has_wanted(self) -> bool:
         return "wanted_skills" in self.columns
 
+    @property
+    def row_count(self) -> int:
+        """Rows of people in the file: those read, and those refused for their number of values."""
+        return len(self.rows) + len({e.row for e in self.row_errors})
+
 
 def normalise_header(name: str) -> str:
     key = re.sub(r"[\s\-]+", "_", name.strip().lower()).strip("_")

@@ -268,9 +268,18 @@ class _Checker:
 _LEVEL = re.compile(r"^\s*(?P<name>.+?)\s*:\s*(?P<levels>[^:]*)$")
 
 
-def _parse_level(text: str) -> int | None:
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number from low to high, or None. Only ASCII digits count: "²" is a digit to
+    str.isdigit() but not to int(), and int() refuses a number of thousands of digits."""
     text = text.strip()
-    return int(text) if text.isdigit() and 1 <= int(text) <= 5 else None
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def _parse_level(text: str) -> int | None:
+    return whole_number(text, 1, 5)
 
 
 def _parse_skill_cell(
@@ -352,7 +361,10 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
         row = PlannedRow(row=number, email=email.lower())
         if not email:
             add_error("email", "The e-mail address is missing.")
-        elif len(email) > MAX_LENGTHS["email"] or not _is_email(email):
+        # The length that counts is the stored one: lower-casing "İ" makes two characters of it.
+        elif len(row.email) > MAX_LENGTHS["email"]:
+            add_error("email", f"The e-mail address is longer than {MAX_LENGTHS['email']} characters.", email)
+        elif not _is_email(email):
             add_error("email", f"“{email}” is not a valid e-mail address.", email)
         elif row.email in first_row_of:
             add_error(
@@ -377,8 +389,9 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
                 setattr(row, column, text)
 
         seniority = cells.get("seniority", "")
-        if seniority.isdigit() and 1 <= int(seniority) <= 8:
-            row.seniority = int(seniority)
+        band = whole_number(seniority, 1, 8)
+        if band is not None:
+            row.seniority = band
         elif not seniority:
             add_error("seniority", "The seniority band is missing; use a whole number from 1 to 8.")
         else:
@@ -400,7 +413,13 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
                 add_error("timezone", f"“{tz}” is not a known time zone; {hint}", tz)
 
         manager = cells.get("manager_email", "")
-        if manager and (len(manager) > MAX_LENGTHS["email"] or not _is_email(manager)):
+        if manager and len(manager.lower()) > MAX_LENGTHS["email"]:
+            add_error(
+                "manager_email",
+                f"The manager's e-mail address is longer than {MAX_LENGTHS['email']} characters.",
+                manager,
+            )
+        elif manager and not _is_email(manager):
             add_error("manager_email", f"“{manager}” is not a valid e-mail address.", manager)
         elif manager and manager.lower() == row.email:
             add_error("manager_email", "A person cannot be their own manager.", manager)
@@ -446,7 +465,7 @@ def plan_import(table: Table, snapshot: Snapshot) -> ImportPlan:
         has_offered=table.has_offered,
         has_wanted=table.has_wanted,
         ignored_columns=table.ignored_columns,
-        row_count=len(table.rows) + len({e.row for e in table.row_errors}),
+        row_count=table.row_count,
         department_notes=[(typed, stored, n) for (typed, stored), n in department_notes.items()],
     )
 

@@ -1,8 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import OfferedSkill, Skill, SkillCategory, WantedSkill
-from accounts.services import skill_merge
+from accounts.services import skill_create, skill_merge
 from tests.factories import OfferedSkillFactory, SkillFactory, UserFactory, WantedSkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,14 @@ def test_catalogue_page_costs_the_same_queries_for_ten_times_the_usage(admin_cli
     OfferedSkillFactory.create_batch(20, skill=sql)
     with django_assert_num_queries(6):
         admin_client.get(reverse("accounts:catalogue"))
+
+
+def test_a_name_taken_between_the_two_uniqueness_checks_is_still_the_name_fields_error(monkeypatch):
+    """Before: the friendly check ran first, then the constraint's own; a skill saved by another request in between
+    came back as a nameless "A skill with this name already exists." (tests/core/test_double_submits.py failed
+    about one run in five on PostgreSQL)."""
+    SkillFactory(name="Prompt writing")
+    monkeypatch.setattr(Skill.objects, "filter", lambda *args, **kwargs: Skill.objects.none())  # it was not there yet
+    with pytest.raises(ValidationError) as refused:
+        skill_create(name="prompt writing", category=SkillCategory.objects.first())
+    assert refused.value.message_dict == {"name": ["A skill called “prompt writing” already exists."]}

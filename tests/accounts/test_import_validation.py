@@ -298,3 +298,55 @@ def test_checking_costs_the_same_queries_for_10_and_100_rows(django_assert_num_q
         assert importing.check_file(small).is_valid
     with django_assert_num_queries(7):
         assert importing.check_file(large).is_valid
+
+
+# --- Over-long and odd values: a row error each, never a 500 --------------------------------------------------------
+
+LONG_EMAIL = "a" * 282 + "@northwind.example"  # 300 characters
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("email", LONG_EMAIL, "The e-mail address is longer than 254 characters."),
+        ("full_name", "x" * 300, "The full name is longer than 150 characters."),
+        ("department", "x" * 300, "The department is longer than 120 characters."),
+        ("job_title", "x" * 300, "The job title is longer than 120 characters."),
+        ("manager_email", LONG_EMAIL, "The manager's e-mail address is longer than 254 characters."),
+        ("timezone", "Europe/" + "x" * 293, "is not a known time zone"),
+        ("seniority", "3" * 300, "The seniority band must be a whole number from 1 to 8"),
+        ("offered_skills", "Python:" + "4" * 300, "The level of Python must be a whole number from 1 to 5"),
+        ("offered_skills", "x" * 300 + ":4", "is not in the skill catalogue"),
+    ],
+)
+def test_a_300_character_value_is_an_error_on_its_row(column, value, message):
+    row = person(ANA)
+    row[column] = value
+    error = only_error(check(row))
+    assert (error.row, error.column) == (2, column)
+    assert message in error.message
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("seniority", "²"),  # a digit to str.isdigit(), not to int()
+        ("seniority", "9" * 5000),  # more digits than int() converts
+        ("offered_skills", "Python:²"),
+        ("wanted_skills", "Public speaking:²>4"),
+        ("wanted_skills", "Public speaking:2>" + "4" * 5000),
+    ],
+)
+def test_digits_that_are_no_whole_number_are_an_error_on_their_row(column, value):
+    """Before: "²" (and a number of 5,000 digits) passed str.isdigit() and then broke int(): a 500."""
+    error = only_error(check(person(ANA, **{column: value})))
+    assert (error.row, error.column) == (2, column)
+
+
+def test_an_address_that_grows_past_254_characters_when_lower_cased_is_an_error():
+    """Before: "İ" lower-cases to two characters, so a 254-character address was stored as 255 (PostgreSQL refused
+    the whole import with an error page)."""
+    email = "İ" + "a" * 62 + "@" + "n" * 62 + "." + "n" * 62 + "." + "n" * 46 + ".northwind.example"
+    assert len(email) == 254 and len(email.lower()) == 255
+    error = only_error(check(person(email)))
+    assert (error.column, error.message) == ("email", "The e-mail address is longer than 254 characters.")

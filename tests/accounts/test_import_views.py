@@ -47,6 +47,8 @@ PAGES = [
     ("post", "accounts:import_confirm", True),
     ("post", "accounts:import_cancel", True),
     ("get", "accounts:import_errors_csv", True),
+    ("get", "accounts:import_progress", True),
+    ("post", "accounts:import_retry", True),
 ]
 
 
@@ -331,3 +333,29 @@ def test_random_bytes_and_mangled_csv_never_give_a_500(client_for, program_admin
     for data in samples:
         response = client.post(UPLOAD, {"file": csv_file(data)})
         assert response.status_code in (302, 400), (data, response.status_code)
+
+
+def test_over_long_and_odd_values_are_errors_on_the_preview_never_a_500(client_for, program_admin):
+    """Before: a seniority of "²" (a digit to str.isdigit(), not to int()) was a 500."""
+    long_email = "a" * 282 + "@northwind.example"
+    rows = [
+        person(long_email, full_name="Long Address"),
+        person(ANA, full_name="x" * 300, department="y" * 300, job_title="z" * 300, manager_email=long_email),
+        person(BEN, seniority="²", offered_skills="Python:²", timezone="Europe/" + "x" * 293),
+    ]
+    response = client_for(program_admin).post(UPLOAD, {"file": csv_file(make_csv(rows))}, follow=True)
+    assert response.status_code == 200
+    employee_import = EmployeeImport.objects.get()
+    assert employee_import.status == EmployeeImport.Status.INVALID
+    assert sorted((e["row"], e["column"]) for e in employee_import.errors) == [
+        (2, "email"),
+        (3, "department"),
+        (3, "full_name"),
+        (3, "job_title"),
+        (3, "manager_email"),
+        (4, "offered_skills"),
+        (4, "seniority"),
+        (4, "timezone"),
+    ]
+    assert "The full name is longer than 150 characters." in response.text
+    assert not User.objects.filter(email__in=[ANA, BEN]).exists()

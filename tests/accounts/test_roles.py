@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.selectors import people_with_roles
 from tests.factories import SkillProfileFactory, UserFactory
@@ -57,3 +58,24 @@ def test_selector_lists_admins_first():
     UserFactory(full_name="Aaron")
     admin = UserFactory(full_name="Zoe", is_program_admin=True)
     assert people_with_roles().first() == admin
+
+
+def test_saving_roles_with_huge_filter_fields_saves_and_returns_to_a_sane_url(client_for, program_admin, employee):
+    """Before: the filter was copied whole into the redirect, which Django refuses past 16,384 characters (400),
+    after the roles were saved."""
+    response = client_for(program_admin).post(
+        reverse("accounts:roles_edit", args=[employee.pk]),
+        {"is_leader": "on", "q": "  " + "é" * 50_000 + "  ", "page": "9" * 50_000},
+    )
+    employee.refresh_from_db()
+    assert employee.is_leader
+    assert response.status_code == 302
+    # the search as the people page reads it (its first 100 characters); a page number that is no page is dropped
+    assert response["Location"] == reverse("accounts:people") + "?" + urlencode({"q": "é" * 100})
+
+
+def test_saving_roles_keeps_the_search_and_page_the_admin_came_from(client_for, program_admin, employee):
+    response = client_for(program_admin).post(
+        reverse("accounts:roles_edit", args=[employee.pk]), {"is_leader": "on", "q": " Erin ", "page": "2"}
+    )
+    assert response["Location"] == reverse("accounts:people") + "?q=Erin&page=2"
