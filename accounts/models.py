@@ -141,7 +141,9 @@ class Skill(models.Model):
         # A friendlier message than the generic constraint one.
         if Skill.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
             raise ValidationError({"name": f"A skill called “{self.name}” already exists."})
-        super().validate_constraints(exclude=exclude)
+        # The name is checked above, for its field. The unique constraint's own check would refuse a twin committed
+        # in between with a message for no field; a twin committed later stops the insert (services: unique_or).
+        super().validate_constraints(exclude={*(exclude or ()), "name"})
 
 
 class SeniorityBand(models.IntegerChoices):
