@@ -1,7 +1,6 @@
 """Faults each test makes itself, on ports and processes it controls: never by stopping the shared services."""
 
 import contextlib
-import datetime
 import socket
 
 import pytest
@@ -10,7 +9,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import connection
 
-from tests.faults import stack
+from tests.faults import server_settings, stack
 
 
 def closed_port() -> int:
@@ -87,8 +86,8 @@ class Stack:
         self.port = stack.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.mail = stack.MailLog(directory)
-        # tests/faults/server_settings.py: how long a match run may go without a heartbeat before it counts as lost.
-        self.stale_after = datetime.timedelta(seconds=4)
+        # How long a match run may go without a heartbeat before the stack's sweeper counts it as lost.
+        self.stale_after = server_settings.MATCH_RUN_STALE_AFTER
 
     def proxy(self) -> stack.FaultProxy:
         db = stack.test_database()
