@@ -101,6 +101,7 @@ def test_every_session_date_form_answers_a_field_error_or_a_session_whose_pages_
         if response.status_code == 302:
             for session, person in itertools.product(Session.objects.filter(partnership=pair), pair.members):
                 pages += [(form, label, url, _client(person).get(url).status_code) for url in _session_pages(session)]
+    assert len(answers) == 30  # 3 forms, 5 days, 2 times
     assert answers == [
         (form, label, time, expected)
         for form, (label, (_, expected)), time in itertools.product(
@@ -167,6 +168,7 @@ def test_every_cohort_date_answers_a_field_error_or_a_cohort_whose_pages_work(zo
         if response.status_code == 302:
             saved = Cohort.objects.get(name=f"Round {number}")
             pages += [(label, page, _client(admin).get(page).status_code) for page in _cohort_pages(saved)]
+    assert len(answers) == 18  # each of 4 dates out of bounds 4 ways, then all at the first and the last days
     assert answers == [(label, expected) for label, _, expected in _cohort_cases(zone)]
     assert pages and {status for *_, status in pages} == {200}, [p for p in pages if p[2] != 200]
 
@@ -203,6 +205,7 @@ def test_every_survey_date_answers_a_field_error_or_a_survey_whose_pages_work(zo
         member.save()
     url = reverse("surveys:schedule", args=[pair.cohort_id, kind])
     answers = [(label, _client(admin).post(url, dates).status_code) for label, dates, _ in _survey_cases(zone)]
+    assert len(answers) == 9  # each of 2 dates out of bounds 4 ways, then the last two weeks allowed
     assert answers == [(label, expected) for label, _, expected in _survey_cases(zone)]
     assert Assessment.objects.get().closes_on == latest
     pages = [(admin, page) for page in _cohort_pages(pair.cohort)]
