@@ -38,8 +38,8 @@ IN_PROGRESS = (*MATCHING_IN_PROGRESS, MatchRunStatus.PUBLISHING)
 LOST_AFTER = datetime.timedelta(minutes=15)
 # A worker's task writes the run's heartbeat this often; a run whose heartbeat is older than STALE_AFTER has lost
 # its worker (or its message), and the sweeper recovers it, at most RECOVERY_ATTEMPTS times before giving up.
-HEARTBEAT_EVERY = datetime.timedelta(seconds=20)
-STALE_AFTER = datetime.timedelta(minutes=2)
+HEARTBEAT_EVERY = settings.MATCH_RUN_HEARTBEAT_EVERY
+STALE_AFTER = settings.MATCH_RUN_STALE_AFTER
 RECOVERY_ATTEMPTS = 3
 
 

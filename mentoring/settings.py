@@ -5,6 +5,7 @@ Development needs no variables at all (SQLite, eager Celery, console email).
 is listed in README.md.
 """
 
+import datetime
 import sys
 from email.utils import getaddresses
 from pathlib import Path
@@ -275,6 +276,15 @@ CELERY_BEAT_SCHEDULE = {
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
 }
+
+# How long background work is left to its own worker before a sweeper takes it over: a message whose doorbell the
+# broker lost (OUTBOX_SWEEP_AFTER), a match run or publication whose worker stopped writing its heartbeat
+# (MATCH_RUN_STALE_AFTER; it writes one every MATCH_RUN_HEARTBEAT_EVERY). Not variables: production keeps these;
+# the fault tests (tests/faults/server_settings.py) shorten them in the processes they start, so that an outage and
+# its recovery take seconds.
+OUTBOX_SWEEP_AFTER = datetime.timedelta(minutes=1)
+MATCH_RUN_HEARTBEAT_EVERY = datetime.timedelta(seconds=20)
+MATCH_RUN_STALE_AFTER = datetime.timedelta(minutes=2)
 
 # --- Security (production) ----------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

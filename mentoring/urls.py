@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.signup import SignupView
 from mentoring.core.views import healthz, livez
 from mentoring.home.views import home
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    # allauth's sign-up, safe against a double submit (accounts/signup.py); the rest of allauth as it comes.
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("programs/", include("mentoring.programs.urls")),

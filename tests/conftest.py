@@ -121,6 +121,46 @@ def run_together(functions) -> tuple[list, list[ValidationError]]:
     return results, refusals
 
 
+def while_uncommitted(first, second):
+    """The exact race of two submits: ``first`` writes in a transaction that stays open until ``second`` (another
+    thread, its own connection) waits on one of its row or index locks; then ``first`` commits. So ``second`` read
+    the state before ``first`` and writes after it. PostgreSQL only (pg_locks). Returns ``second``'s result; an
+    error it raised is raised here."""
+    from django.db import transaction
+
+    go, outcome = threading.Event(), {}
+
+    def call():
+        go.wait()
+        try:
+            outcome["result"] = second()
+        except Exception as error:  # re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    try:
+        with transaction.atomic():
+            first()
+            go.set()
+            waiting = wait_for(lambda: _lock_waits() > 0 or not thread.is_alive(), timeout=20)
+            assert waiting and thread.is_alive(), "the second writer never waited on the first"
+    finally:
+        go.set()
+        thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+def _lock_waits() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture
 def employee(db):
     return UserFactory(full_name="Erin Employee")

@@ -171,15 +171,20 @@ def match_run_publish_execute(*, run_id: int, base_url: str = "") -> MatchRun | 
             cohort_id = MatchRun.objects.filter(pk=run_id).values_list("cohort_id", flat=True).first()
             if cohort_id is None:
                 return None
-            # The cohort first, then the run: the order match_run_publish_request locks them in.
+            # The cohort's lock keeps a second task out until this one commits (it then finds the run published).
+            # The run's own row is claimed only at the end: locked for the whole publication, it would stop the
+            # task's heartbeat, and the sweeper would take a long publication for a lost one.
             cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort_id)
+            run = MatchRun.objects.select_related("published_by").filter(pk=run_id).first()
+            if run is None or run.status != MatchRunStatus.PUBLISHING:
+                return None
+            _publish(run, cohort, base_url=base_url or settings.SITE_URL)
             claimed = MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.PUBLISHING).update(
                 status=MatchRunStatus.PUBLISHED, published_at=timezone.now(), progress=100, stage="Published"
             )
-            if not claimed:
+            if not claimed:  # given up meanwhile (the sweeper, or a new request after LOST_AFTER): publish nothing
+                transaction.set_rollback(True)
                 return None
-            run = MatchRun.objects.select_related("published_by").get(pk=run_id)
-            _publish(run, cohort, base_url=base_url or settings.SITE_URL)
     except ValidationError as error:
         match_run_publish_fail(run_id=run_id, message=" ".join(error.messages))
     except TEMPORARY_ERRORS:

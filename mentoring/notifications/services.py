@@ -45,7 +45,7 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = datetime.timedelta(minutes=1)  # then 2, 4, ... minutes
 LAST_RETRY = datetime.timedelta(hours=1)
 # The sweeper leaves new rows to their own doorbell for this long.
-SWEEP_AFTER = datetime.timedelta(minutes=1)
+SWEEP_AFTER = settings.OUTBOX_SWEEP_AFTER
 SWEEP_BATCH = 1000
 INSERT_BATCH = 500
 # How each channel's messages leave; in-app, Slack and Teams add theirs here.

@@ -203,7 +203,9 @@ class Program(CohortRules):
     def validate_constraints(self, exclude=None):
         if Program.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
             raise ValidationError({"name": f"A program called “{self.name}” already exists."})
-        super().validate_constraints(exclude=exclude)
+        # The name is checked above, for its field. The unique constraint's own check would refuse a twin committed
+        # in between with a message for no field; a twin committed later stops the insert (services: unique_or).
+        super().validate_constraints(exclude={*(exclude or ()), "name"})
 
 
 class CohortStatus(models.TextChoices):
@@ -309,7 +311,9 @@ class Cohort(CohortRules):
             and Cohort.objects.filter(program_id=self.program_id, name__iexact=self.name).exclude(pk=self.pk).exists()
         ):
             raise ValidationError({"name": f"This program already has a cohort called “{self.name}”."})
-        super().validate_constraints(exclude=exclude)
+        # The name is checked above, for its field. The unique constraint's own check would refuse a twin committed
+        # in between with a message for no field; a twin committed later stops the insert (services: unique_or).
+        super().validate_constraints(exclude={*(exclude or ()), "name"})
 
     @property
     def next_statuses(self) -> tuple[str, ...]:

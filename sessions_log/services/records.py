@@ -121,14 +121,16 @@ def note_save(*, session: Session, author: User, text: str) -> SessionNote | Non
     """Write (or with empty text, delete) the author's note on a session. Only the pair will ever read it."""
     refuse_unless_partner(session, author)
     text = clean_text(text, field="text", label="the note", required=False, max_length=5000)
-    note = SessionNote.objects.select_for_update().filter(session=session, author=author).first()
     if not text:
-        if note is not None:
-            note.delete()
+        SessionNote.objects.filter(session=session, author=author).delete()
         return None
     now = timezone.now()
-    if note is None:
-        return SessionNote.objects.create(session=session, author=author, text=text, created_at=now, updated_at=now)
-    note.text, note.updated_at = text, now
-    note.save(update_fields=["text", "updated_at"])
+    # Saved from two tabs at once, the second insert meets the first one's row: get_or_create then reads (and
+    # locks) that row, and this text replaces it, as if the saves had come one after the other.
+    note, created = SessionNote.objects.select_for_update().get_or_create(
+        session=session, author=author, defaults={"text": text, "created_at": now, "updated_at": now}
+    )
+    if not created:
+        note.text, note.updated_at = text, now
+        note.save(update_fields=["text", "updated_at"])
     return note

@@ -2,6 +2,7 @@
 one row and a field error or the first result, never a server error; goals and invitations are kept once."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +25,14 @@ def postgres_only():
 
 
 RULES = {"session_length_minutes": 60, "cadence": "biweekly", "reminder_lead_hours": [24], "checkin_due_days": 3}
+COHORT = {
+    "name": "Twin",
+    "enrollment_opens_on": "2027-01-01",
+    "enrollment_closes_on": "2027-01-10",
+    "starts_on": "2027-01-15",
+    "ends_on": "2027-06-30",
+    "capacity": 10,
+}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,3 +93,46 @@ def test_a_double_click_on_save_goal_keeps_one_goal():
     second = goal_create(partnership=partnership, owner=owner, title="run my own analysis ")
     assert first.pk == second.pk
     assert Goal.objects.filter(partnership=partnership, owner=owner).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["program", "cohort", "skill"])
+def test_a_name_taken_between_the_two_uniqueness_checks_is_still_the_name_fields_error(
+    postgres_only, kind, monkeypatch
+):
+    """Each model checks its name itself (a message for the field), then Django checks the unique constraint. Before:
+    a twin committed between the two checks made the constraint's refusal, which names no field (flaky above)."""
+    from django.db.models import QuerySet
+
+    program, category = ProgramFactory(), SkillCategoryFactory()
+    model, create_twin, create = {
+        "program": (
+            Program,
+            lambda: Program.objects.create(name="Twin", purpose="p", confidentiality_statement="c"),
+            lambda: program_services.program_create(
+                created_by=None, data={"name": "Twin", "purpose": "p", "confidentiality_statement": "c", **RULES}
+            ),
+        ),
+        "cohort": (
+            Cohort,
+            lambda: Cohort.objects.create(program=program, **COHORT),
+            lambda: program_services.cohort_create(program=program, data=COHORT),
+        ),
+        "skill": (
+            Skill,
+            lambda: Skill.objects.create(name="Twin", category=category),
+            lambda: skill_create(name="Twin", category=category),
+        ),
+    }[kind]
+    original, twins = QuerySet.exists, []
+
+    def exists_then_a_twin_commits(queryset):
+        found = original(queryset)
+        if queryset.model is model and not twins:
+            run_together([lambda: twins.append(create_twin())])  # another connection, committed
+        return found
+
+    monkeypatch.setattr(QuerySet, "exists", exists_then_a_twin_commits)
+    with pytest.raises(ValidationError) as refused:
+        create()
+    assert twins and list(refused.value.message_dict) == ["name"]

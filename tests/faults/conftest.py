@@ -9,6 +9,8 @@ from celery import current_app
 from django.conf import settings
 from django.db import connection
 
+from tests.faults import server_settings, stack
+
 
 def closed_port() -> int:
     """A local port nothing listens on (bound, then released)."""
@@ -70,3 +72,70 @@ def real_worker(celery_worker):
             "tests/notifications/test_sending.py runs the same steps inline"
         )
     return celery_worker
+
+
+class Stack:
+    """Our own Redis, proxies in front of PostgreSQL, and Twoway's processes, all stopped when the test ends."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.redis = stack.RedisServer(directory)
+        self.redis.start()
+        self.proxies: list[stack.FaultProxy] = []
+        self.services: list[stack.Service] = []
+        self.port = stack.free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.mail = stack.MailLog(directory)
+        # How long a match run may go without a heartbeat before the stack's sweeper counts it as lost.
+        self.stale_after = server_settings.MATCH_RUN_STALE_AFTER
+
+    def proxy(self) -> stack.FaultProxy:
+        db = stack.test_database()
+        proxy = stack.FaultProxy((db["host"], db["port"]))
+        self.proxies.append(proxy)
+        return proxy
+
+    def env(self, *, proxy: stack.FaultProxy | None = None, **extra) -> dict[str, str]:
+        database = stack.database_url(port=proxy.port if proxy else None)
+        return stack.app_env(database=database, redis=self.redis.url, directory=self.directory, **extra)
+
+    def web(self, env) -> stack.Service:
+        return stack.web(env, self.directory, port=self.port)
+
+    def worker(self, env, **options) -> stack.Service:
+        return stack.worker(env, self.directory, **options)
+
+    def beat(self, env) -> stack.Service:
+        return stack.beat(env, self.directory)
+
+    def start(self, *services: stack.Service) -> None:
+        for service in services:
+            self.services.append(service.start())
+        stack.wait_until_ready(*services, base_url=self.base_url)
+
+    def visitor(self) -> stack.Visitor:
+        return stack.Visitor(self.base_url)
+
+    def close(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+        for proxy in self.proxies:
+            proxy.close()
+        self.redis.stop()
+
+
+@pytest.fixture
+def production_stack(transactional_db, tmp_path):
+    """``production_stack.start(...)`` runs Twoway's processes against the test database (committed rows: the test
+    is transactional) and a Redis of the test's own. Stopped before the test's database is emptied."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL): the gunicorn, worker and beat processes the test starts share its "
+            "database, which an in-memory SQLite test database cannot be"
+        )
+    stack.needs_redis_server()
+    running = Stack(tmp_path)
+    try:
+        yield running
+    finally:
+        running.close()

@@ -401,7 +401,7 @@ def test_the_task_retries_a_temporary_database_error_and_then_publishes(run, pro
 
     monkeypatch.setattr(publishing, "_publish", flaky)
     result = tasks.publish_run.apply(args=[run.pk], throw=False)
-    assert calls == ["published", "published"]  # claimed, rolled back, claimed again by the retry
+    assert calls == ["publishing", "publishing"]  # publishing, rolled back, publishing again in the retry
     assert result.get() == "published" and Partnership.objects.count() == 2
 
 
