@@ -285,7 +285,7 @@ def _pair_rule():
     run = services.match_run_start(cohort=cohort, started_by=admin)
     return Submit(
         admin,
-        reverse("matching:pair_exclude", args=[run.pk]),
+        reverse("matching:pair_exclude", args=[run.cohort_id, run.number]),
         {"exclude-first": people["ana"].pk, "exclude-second": people["eve"].pk, "exclude-reason": "Same desk"},
         lambda: (PairRule.objects.filter(cohort=cohort).count(),),
         (1,),
@@ -301,7 +301,7 @@ def _publication():
     run = services.match_run_start(cohort=cohort, started_by=admin)
     return Submit(
         admin,
-        reverse("matching:run_publish", args=[run.pk]),
+        reverse("matching:run_publish", args=[run.cohort_id, run.number]),
         {},
         lambda: (
             Partnership.objects.filter(cohort=cohort).count(),

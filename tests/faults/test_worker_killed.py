@@ -105,7 +105,7 @@ def test_a_publication_whose_worker_was_killed_halfway_is_published_once_by_anot
     browser = stack.visitor()
     assert browser.sign_in(hana.email, PASSWORD).status_code == 302
 
-    assert browser.post(f"/matching/runs/{run.pk}/publish/", {}).status_code == 302
+    assert browser.post(f"{run.get_absolute_url()}publish/", {}).status_code == 302
     marker = stack.directory / "marker"
     assert wait_for(marker.exists, timeout=60), doomed.log()[-3000:]
     assert marker.read_text() == f"{PAIRS // 2} of {PAIRS}"
