@@ -5,3 +5,9 @@ class NotificationsConfig(AppConfig):
     name = "mentoring.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # Each app says what it sends in its own kinds.py; this app never imports them.
+        from mentoring.notifications import kinds
+
+        kinds.autodiscover()
