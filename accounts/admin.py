@@ -4,16 +4,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.departments import department_spelling
 from accounts.models import OfferedSkill, Skill, SkillCategory, SkillProfile, User, WantedSkill
+from mentoring.core.admin import PrivateFieldsAdmin, PrivateFieldsTabularInline
 
 
-class OfferedInline(admin.TabularInline):
+class OfferedInline(PrivateFieldsTabularInline):
     model = OfferedSkill
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["skill"]
 
 
-class WantedInline(admin.TabularInline):
+class WantedInline(PrivateFieldsTabularInline):
     model = WantedSkill
     fk_name = "user"
     extra = 0
@@ -21,7 +22,7 @@ class WantedInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivateFieldsAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_program_admin", "is_leader", "is_staff", "is_active"]
     list_filter = ["is_program_admin", "is_leader", "is_staff", "is_superuser", "is_active"]
@@ -38,12 +39,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SkillCategory)
-class SkillCategoryAdmin(admin.ModelAdmin):
+class SkillCategoryAdmin(PrivateFieldsAdmin):
     list_display = ["name", "position"]
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(PrivateFieldsAdmin):
     list_display = ["name", "category", "is_retired"]
     list_filter = ["category", "is_retired"]
     search_fields = ["name"]
@@ -72,7 +73,7 @@ class SkillProfileAdminForm(forms.ModelForm):
 
 
 @admin.register(SkillProfile)
-class SkillProfileAdmin(admin.ModelAdmin):
+class SkillProfileAdmin(PrivateFieldsAdmin):
     form = SkillProfileAdminForm
     list_display = ["user", "job_title", "department", "seniority"]
     list_filter = ["department", "seniority"]

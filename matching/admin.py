@@ -1,9 +1,10 @@
 from django.contrib import admin
 
 from matching.models import MatchPair, MatchRun, MatchUnmatched, PairRule
+from mentoring.core.admin import PrivateFieldsAdmin, PrivateFieldsTabularInline
 
 
-class MatchPairInline(admin.TabularInline):
+class MatchPairInline(PrivateFieldsTabularInline):
     model = MatchPair
     fields = ("user_a", "user_b", "score", "is_locked", "is_manual", "is_one_way")
     readonly_fields = fields
@@ -12,7 +13,7 @@ class MatchPairInline(admin.TabularInline):
     show_change_link = False
 
 
-class MatchUnmatchedInline(admin.TabularInline):
+class MatchUnmatchedInline(PrivateFieldsTabularInline):
     model = MatchUnmatched
     fields = ("user", "reason")
     readonly_fields = fields
@@ -21,7 +22,7 @@ class MatchUnmatchedInline(admin.TabularInline):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(PrivateFieldsAdmin):
     """Runs are a record of what was decided: read them here, change them on the proposal page."""
 
     list_display = ("__str__", "kind", "status", "created_by", "created_at", "matched_people", "published_by")
@@ -35,7 +36,7 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(PairRule)
-class PairRuleAdmin(admin.ModelAdmin):
+class PairRuleAdmin(PrivateFieldsAdmin):
     list_display = ("__str__", "cohort", "kind", "reason", "created_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("user_a__full_name", "user_b__full_name", "cohort__name")

@@ -3,20 +3,21 @@ and only the author (or, if they shared it, the program team in the app) reads a
 
 from django.contrib import admin
 
+from mentoring.core.admin import PrivateFieldsAdmin, PrivateFieldsTabularInline
 from sessions_log.models import CheckIn, Session, SessionHalf, SessionNote
 
 
-class SessionHalfInline(admin.TabularInline):
+class SessionHalfInline(PrivateFieldsTabularInline):
     model = SessionHalf
     extra = 0
-    fields = ("order", "mentor", "mentee", "topic", "topic_skill", "planned_minutes", "actual_minutes")
+    fields = ("order", "mentor", "mentee", "topic_skill", "planned_minutes", "actual_minutes")
     raw_id_fields = ("mentor", "mentee", "topic_skill")
     can_delete = False
     max_num = 2
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(PrivateFieldsAdmin):
     list_display = ("__str__", "status", "start", "proposed_by", "sequence")
     list_filter = ("status", "partnership__cohort")
     date_hierarchy = "start"
@@ -25,7 +26,7 @@ class SessionAdmin(admin.ModelAdmin):
     inlines = [SessionHalfInline]
 
 
-class NoTextAdmin(admin.ModelAdmin):
+class NoTextAdmin(PrivateFieldsAdmin):
     """Shows who wrote what when, never the text; nobody adds or changes these here."""
 
     def has_add_permission(self, request):

@@ -75,6 +75,9 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """One meeting of a partnership. It has two halves: in one A mentors B, in the other B mentors A."""
 
+    # What the pair wrote: never readable, filterable or sortable in Django admin (mentoring.core.admin).
+    private_fields = ("agenda", "decline_reason", "cancel_reason")
+
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="sessions")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     start = models.DateTimeField()
@@ -176,6 +179,8 @@ class Session(models.Model):
 class SessionHalf(models.Model):
     """One half of a session: one partner mentors, the other is mentee and chooses the topic."""
 
+    private_fields = ("topic",)
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="halves")
     order = models.PositiveSmallIntegerField(choices=[(1, "First half"), (2, "Second half")])
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -214,6 +219,8 @@ class SessionHalf(models.Model):
 class SessionNote(models.Model):
     """A partner's private note on a session. Only the two partners can ever read it."""
 
+    private_fields = ("text",)
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(max_length=5000)
@@ -237,6 +244,8 @@ class CheckIn(models.Model):
     """
 
     FREE_TEXT_FIELDS = ("learned", "taught", "next_time")
+    # Never readable, filterable or sortable in Django admin (mentoring.core.admin).
+    private_fields = (*FREE_TEXT_FIELDS, "usefulness")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="checkins")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")

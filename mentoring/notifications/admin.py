@@ -2,12 +2,13 @@
 
 from django.contrib import admin, messages
 
+from mentoring.core.admin import PrivateFieldsAdmin
 from mentoring.notifications.models import Message, MessageState
 from mentoring.notifications.services import message_send_again
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(PrivateFieldsAdmin):
     list_display = ["kind", "address", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "channel", "kind"]
     search_fields = ["address", "key", "message_id_header"]

@@ -42,6 +42,9 @@ class MessageQuerySet(models.QuerySet):
 class Message(models.Model):
     """One message to one address, rendered when it was queued (subject, text, HTML, calendar part)."""
 
+    # What a message says can quote a pair's words: admins see who was sent what kind, and when.
+    private_fields = ("body", "html", "calendar")
+
     kind = models.CharField(max_length=64, help_text="What it is about, e.g. session_invitation: its templates' name.")
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.ForeignKey(

@@ -31,6 +31,8 @@ class Partnership(models.Model):
     The match's explanation is copied here at publishing time: it is what the two were told.
     """
 
+    private_fields = ("end_reason",)
+
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="partnerships")
     member_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     member_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -112,6 +114,9 @@ class Agreement(models.Model):
     page can show what changed since each partner last signed.
     """
 
+    # What the pair agreed: never readable, filterable or sortable in Django admin (mentoring.core.admin).
+    private_fields = ("outcomes_a", "outcomes_b", "boundaries", "confidentiality")
+
     # The fields a version snapshot holds, in the order the page lists them.
     SNAPSHOT_FIELDS = (
         "cadence",
@@ -164,6 +169,8 @@ class Agreement(models.Model):
 
 class AgreementVersion(models.Model):
     """What an agreement said in one version: kept so a partner can see what changed since they signed."""
+
+    private_fields = ("snapshot",)
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -224,6 +231,8 @@ class GoalQuerySet(models.QuerySet):
 
 class Goal(models.Model):
     """One of a partner's 1-5 goals for a partnership; progress comes from check-ins or by hand."""
+
+    private_fields = ("title", "notes", "progress", "outcome")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals")

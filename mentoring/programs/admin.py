@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from mentoring.core.admin import PrivateFieldsAdmin, PrivateFieldsTabularInline
 from mentoring.programs.models import Cohort, Enrollment, Invitation, Program
 
 
-class CohortInline(admin.TabularInline):
+class CohortInline(PrivateFieldsTabularInline):
     model = Cohort
     extra = 0
     fields = ["name", "status", "starts_on", "ends_on", "capacity"]
@@ -14,7 +15,7 @@ class CohortInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(PrivateFieldsAdmin):
     list_display = ["name", "session_length_minutes", "cadence", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -22,7 +23,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(PrivateFieldsAdmin):
     list_display = ["name", "program", "status", "enrollment_opens_on", "enrollment_closes_on", "starts_on", "capacity"]
     list_filter = ["status", "program"]
     search_fields = ["name", "program__name"]
@@ -32,7 +33,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(PrivateFieldsAdmin):
     list_display = ["user", "cohort", "status", "applied_at", "waitlisted_at"]
     list_filter = ["status", "cohort__program", "cohort"]
     search_fields = ["user__email", "user__full_name", "cohort__name"]
@@ -42,7 +43,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PrivateFieldsAdmin):
     list_display = ["email", "cohort", "invited_by", "created_at", "accepted_at"]
     list_filter = ["cohort"]
     search_fields = ["email"]

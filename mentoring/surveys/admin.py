@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from mentoring.core.admin import PrivateFieldsAdmin
 from mentoring.surveys.models import Assessment, AssessmentResponse
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(PrivateFieldsAdmin):
     list_display = ["__str__", "kind", "opens_on", "closes_on", "closed_at"]
     list_filter = ["kind", "cohort__program"]
     list_select_related = ["cohort", "cohort__program"]
@@ -15,7 +16,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssessmentResponse)
-class AssessmentResponseAdmin(admin.ModelAdmin):
+class AssessmentResponseAdmin(PrivateFieldsAdmin):
     """Who answered which survey and when, never the comment; nobody adds or changes answers here."""
 
     list_display = ["__str__", "assessment", "created_at", "updated_at"]

@@ -158,6 +158,8 @@ class AssessmentResponse(models.Model):
     """
 
     STATEMENTS = ASSESSMENT_STATEMENTS
+    # Each answer is the respondent's own: never readable, filterable or sortable in Django admin.
+    private_fields = ("nps", *(name for name, _ in ASSESSMENT_STATEMENTS), "comment")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     respondent = models.ForeignKey(
@@ -198,6 +200,8 @@ class AssessmentSkillRating(models.Model):
     ``start_level`` is where they started: their skill profile's current level for that skill when they first
     rated it in this cohort (the end survey reuses the mid-point's), so a later profile edit does not move it.
     """
+
+    private_fields = ("start_level", "level")
 
     response = models.ForeignKey(AssessmentResponse, on_delete=models.CASCADE, related_name="skill_ratings")
     skill = models.ForeignKey("accounts.Skill", on_delete=models.PROTECT, related_name="assessment_ratings")
