@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentoring.core.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mentoring.core.middleware.PrivateResponsesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,6 +161,15 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twoway] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# Sign-in throttle (allauth's, also guarding /django-admin/, which signs in through it): five failures lock one
+# account for five minutes from anywhere; one address may fail fifty times in five minutes (a whole office behind
+# one NAT address is not locked out by one person guessing at one account); sign-in attempts of any outcome, 300 a
+# minute from one address (allauth's 30 would turn a whole office away at nine in the morning).
+ACCOUNT_RATE_LIMITS = {"login": "300/m/ip", "login_failed": "50/300s/ip,5/300s/key"}
+# Behind a reverse proxy the client's address is in X-Forwarded-For: trust that many proxies' entries (0: none,
+# use the connection's address), or name the header a single trusted proxy sets (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 # Company e-mail domains allowed to sign up, e.g. "northwind.example,northwind.co.uk".
 # Empty means any domain (only sensible on a private network).
 ALLOWED_SIGNUP_DOMAINS = [

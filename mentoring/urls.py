@@ -1,11 +1,15 @@
 """Every app's pages, each under its own prefix."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.signup import SignupView
 from mentoring.core.views import healthz, livez
 from mentoring.home.views import home
+
+# Django admin signs in through allauth's page: one sign-in, one throttle, one place for MFA.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
