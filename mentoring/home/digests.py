@@ -53,10 +53,10 @@ def surveys_closing(since: datetime.datetime, until: datetime.datetime) -> Secti
     lines = []
     for survey in surveys:
         rate = survey_selectors.rate(survey.answered, survey.asked)
+        answers = f"{survey.answered} of {survey.asked} answered ({rate} %)" if rate is not None else "nobody to ask"
         lines.append(
-            f"{survey.cohort.program.name}, {survey.cohort.name}: {survey.get_kind_display()} survey closes "
-            f"{survey.closes_on:%a %d %b}; {survey.answered} of {survey.asked} answered"
-            + (f" ({rate} %)" if rate is not None else "")
+            f"{survey.cohort.program.name}, {survey.cohort.name}: {survey.get_kind_display()} closes "
+            f"{survey.closes_on:%a %d %b}; {answers}"
         )
     return Section(
         title=f"Surveys closing within 7 days ({len(lines)})",

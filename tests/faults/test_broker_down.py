@@ -25,7 +25,10 @@ def test_accepting_a_session_with_the_broker_down_succeeds_and_its_invitations_g
         response = client.post(reverse("sessions_log:session_accept", args=[session.pk]))
     assert response.status_code == 302
     assert Session.objects.get(pk=session.pk).status == "accepted"
-    assert list(Message.objects.filter(channel="email").values_list("kind", "state")) == [("session_invitation", "pending")] * 2
+    assert (
+        list(Message.objects.filter(channel="email").values_list("kind", "state"))
+        == [("session_invitation", "pending")] * 2
+    )
     # One connection attempt per doorbell: no publish retries, no reconnect loop (Celery's default tries 4 times).
     assert len(attempts) == 2
     assert mailoutbox == []

@@ -228,7 +228,9 @@ def _session_acceptance():
         pair.member_b,
         reverse("sessions_log:session_accept", args=[session.pk]),
         {},
-        lambda: (Message.objects.filter(channel="email", kind="session_invitation", recipient__in=pair.members).count(),),
+        lambda: (
+            Message.objects.filter(channel="email", kind="session_invitation", recipient__in=pair.members).count(),
+        ),
         (2,),  # one calendar invitation to each partner
     )
 
@@ -305,7 +307,9 @@ def _publication():
         {},
         lambda: (
             Partnership.objects.filter(cohort=cohort).count(),
-            Message.objects.filter(channel="email", kind="match_published", recipient__enrollments__cohort=cohort).count(),
+            Message.objects.filter(
+                channel="email", kind="match_published", recipient__enrollments__cohort=cohort
+            ).count(),
         ),
         (2, 4),  # Ana-Ben and Chloé-Dan, each partner told once
     )

@@ -56,7 +56,7 @@ def test_the_bell_shows_the_unread_count_in_one_query(client_for, ana, django_as
     # the session, the user (authentication), the count
     with django_assert_num_queries(3):
         page = client.get(BELL).content.decode()
-    assert 'data-unread="3"' in page and "3<span class=\"visually-hidden\"> unread</span>" in page
+    assert 'data-unread="3"' in page and '3<span class="visually-hidden"> unread</span>' in page
     for _ in range(30):
         entry(ana)
     with django_assert_num_queries(3):

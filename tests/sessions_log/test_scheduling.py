@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def session_messages(session, kind):
     """The outbox messages about ``session`` of this kind (keyed session_<kind>:<session>:<recipient>:<sequence>)."""
-    return Message.objects.filter(channel="email", kind=f"session_{kind}", key__startswith=f"session_{kind}:{session.pk}:")
+    return Message.objects.filter(
+        channel="email", kind=f"session_{kind}", key__startswith=f"session_{kind}:{session.pk}:"
+    )
 
 
 def propose(pair, by, start, **kwargs):
