@@ -31,6 +31,11 @@ class MessageAdmin(admin.ModelAdmin):
         "expires_at",
         "claimed_until",
         "sent_at",
+        "link",
+        "read_at",
+        "nudge_day",
+        "digest_after",
+        "digest",
     ]
     readonly_fields = fields
 
