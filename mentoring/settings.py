@@ -11,6 +11,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -285,7 +286,18 @@ CELERY_BEAT_SCHEDULE = {
     "employee-imports-sweeper": {"task": "accounts.tasks.sweep_employee_imports", "schedule": 60.0},
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
+    # Nudges folded beyond the daily cap go out together at 08:00 in each person's zone: looked at every 15 minutes.
+    "nudge-digests": {"task": "mentoring.notifications.tasks.send_nudge_digests", "schedule": 900.0},
+    # Program admins' weekly digest, Monday 06:00 in CELERY_TIMEZONE (the server's time, UTC).
+    "admin-weekly-digest": {
+        "task": "mentoring.notifications.tasks.send_admin_weekly_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
 }
+
+# Reminders that can wait (nudges): at most this many e-mails per person per day of their own; the rest come
+# together in one digest e-mail the next morning (their entries in the app appear at once).
+NUDGE_EMAILS_PER_DAY = env.int("NUDGE_EMAILS_PER_DAY", default=3)
 
 # How long background work is left to its own worker before a sweeper takes it over: a message whose doorbell the
 # broker lost (OUTBOX_SWEEP_AFTER), a match run or publication whose worker stopped writing its heartbeat

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
     path("reports/", include("mentoring.reports.urls")),
+    path("notifications/", include("mentoring.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -32,6 +32,11 @@ class MessageAdmin(PrivateFieldsAdmin):
         "expires_at",
         "claimed_until",
         "sent_at",
+        "link",
+        "read_at",
+        "nudge_day",
+        "digest_after",
+        "digest",
     ]
     readonly_fields = fields
 

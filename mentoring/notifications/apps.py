@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app says what it sends in its own kinds.py; this app never imports them.
-        from mentoring.notifications import kinds
+        from mentoring.notifications import digests, kinds
 
         kinds.autodiscover()
+        digests.autodiscover()

@@ -12,12 +12,15 @@ never imports the apps that send messages::
 ``can_turn_off``: a person may choose in-app only or off for it (session invitations and match notices: no).
 ``nudge``: a reminder that can wait: quiet hours and the daily cap apply to it, and its excess folds into a digest.
 ``audience``: who may see it in their preferences (``participants`` or ``admins``); ``system`` kinds (account
-e-mails, failures sent to the ADMINS) are never shown there.
+e-mails, failures sent to the ADMINS) are never shown there. Who belongs to an audience other than participants
+(everyone signed in) is said by the app that knows roles, with ``register_audience`` (accounts/kinds.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -34,6 +37,7 @@ class Kind:
     can_turn_off: bool = True
     nudge: bool = False
     audience: str = PARTICIPANTS
+    in_app: bool = True  # also an entry in the person's in-app list (a digest of entries already there: no)
 
 
 _registry: dict[str, Kind] = {}
@@ -59,3 +63,55 @@ def all_kinds() -> list[Kind]:
 
 def autodiscover() -> None:
     autodiscover_modules("kinds")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an audience is: ``includes(user)`` for one person (their preferences page), ``members()`` for all of
+    them (a digest's recipients)."""
+
+    includes: Callable[[Any], bool]
+    members: Callable[[], Iterable[Any]]
+
+
+_audiences: dict[str, Audience] = {}
+
+
+def register_audience(name: str, *, includes: Callable[[Any], bool], members: Callable[[], Iterable[Any]]) -> None:
+    _audiences[name] = Audience(includes=includes, members=members)
+
+
+def audience_members(name: str) -> list:
+    audience = _audiences.get(name)
+    return list(audience.members()) if audience else []
+
+
+def kinds_for(user) -> list[Kind]:
+    """The kinds this person may choose for on their preferences page: participants' kinds for everyone signed in,
+    an audience's kinds for its members, never system kinds."""
+
+    def sees(audience: str) -> bool:
+        if audience == PARTICIPANTS:
+            return True
+        return audience != SYSTEM and audience in _audiences and bool(_audiences[audience].includes(user))
+
+    return [kind for kind in all_kinds() if sees(kind.audience)]
+
+
+# What the outbox itself sends.
+register(
+    Kind(
+        "nudge_digest",
+        "Morning digest of reminders",
+        "When more reminders come in one day than you get e-mails for, the rest come together the next morning.",
+        in_app=False,
+    )
+)
+register(
+    Kind(
+        "admin_weekly_digest",
+        "Weekly digest for program admins",
+        "Monday morning: new enrollments, surveys closing soon, check-ins asking for contact, failed messages.",
+        audience=ADMINS,
+    )
+)

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 
 class Channel(models.TextChoices):
-    """How a message reaches its recipient. In-app, Slack and Teams join e-mail here."""
+    """How a message reaches its recipient. Slack and Teams join e-mail and in-app here."""
 
     EMAIL = "email", "E-mail"
+    # An entry of the person's notification list (the bell): written already "sent", never rung for.
+    IN_APP = "in_app", "In the app"
 
 
 class MessageState(models.TextChoices):
@@ -25,6 +27,8 @@ class MessageState(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Could not be sent"
     CANCELLED = "cancelled", "Cancelled"
+    # A nudge e-mail beyond the day's cap: not sent on its own, listed in the next morning's digest.
+    FOLDED = "folded", "Folded into a digest"
 
 
 class CalendarMethod(models.TextChoices):
@@ -83,6 +87,24 @@ class Message(models.Model):
     )
     claimed_until = models.DateTimeField(null=True, blank=True, help_text="The lease of the worker sending it.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    link = models.CharField(
+        max_length=500, blank=True, help_text="The page it is about (a path): the bell leads there."
+    )
+    read_at = models.DateTimeField(null=True, blank=True, help_text="In-app: when its recipient read it.")
+    nudge_day = models.DateField(
+        null=True, blank=True, help_text="A nudge e-mail: the recipient's own day it is due on (the daily cap's day)."
+    )
+    digest_after = models.DateTimeField(
+        null=True, blank=True, help_text="A nudge e-mail: if folded, its digest goes at this moment (08:00 local)."
+    )
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="folded",
+        help_text="A folded nudge e-mail: the digest that listed it.",
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -92,6 +114,10 @@ class Message(models.Model):
             # The sweeper: pending rows by when they may go, and rows being sent by when their lease ends.
             models.Index(fields=["state", "send_after"], name="message_state_send_after"),
             models.Index(fields=["state", "claimed_until"], name="message_state_claimed_until"),
+            # The bell: a person's in-app entries, unread first counted, newest first listed.
+            models.Index(fields=["recipient", "channel", "read_at"], name="message_recipient_unread"),
+            # The digest beat: folded nudges whose morning has come.
+            models.Index(fields=["state", "digest_after"], name="message_state_digest_after"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=MessageState.values), name="message_state_valid"),
@@ -104,3 +130,46 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.address} ({self.get_state_display().lower()})"
+
+
+class Delivery(models.TextChoices):
+    """What a person chose for one kind of message."""
+
+    EMAIL = "email", "E-mail (and in the app)"
+    IN_APP = "in_app", "In the app only"
+    OFF = "off", "Off"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of message. No row: the default, e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    delivery = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.EMAIL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=Delivery.values), name="notification_preference_delivery_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"
+
+
+class NudgeDay(models.Model):
+    """How many nudge e-mails a person was sent on one of their own days: the daily cap claims a place here with one
+    conditional UPDATE, so two workers at once never send more than the cap."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="nudge_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.sent}"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from mentoring.notifications.models import Message, MessageState
+from mentoring.notifications.models import Channel, Message, MessageState
 
 
 def message_keys_taken(keys: Iterable[str]) -> set[str]:
@@ -38,3 +38,17 @@ def failed_messages() -> QuerySet[Message]:
 
 def failed_message_count() -> int:
     return Message.objects.failed().count()
+
+
+def in_app_entries(user) -> QuerySet[Message]:
+    """This person's in-app entries, newest first: only theirs."""
+    return (
+        Message.objects.filter(recipient=user, channel=Channel.IN_APP)
+        .only("pk", "kind", "subject", "link", "created_at", "read_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user) -> int:
+    """The bell's number: one query on the (recipient, channel, read_at) index."""
+    return Message.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()

@@ -1,5 +1,8 @@
 """Writes of the outbox: queueing messages in the caller's transaction, and each step of sending one.
 
+Queueing applies what each recipient chose (mentoring.notifications.preferences): an e-mail row and an in-app row
+(the bell's list) by default, the in-app row alone, or nothing sent; a nudge waits out its recipient's night.
+
 Queueing renders the message (templates/emails/<kind>_subject.txt, _body.txt, _body.html) in the recipient's time
 zone and language, writes its row and rings the doorbell once the transaction commits: the row exists exactly when
 the change that caused it does. A message with a ``key`` is written once: queueing the same key again writes nothing
@@ -22,18 +25,20 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils import translation
 
 from mentoring.core.tasks import TEMPORARY_ERRORS, ring
-from mentoring.notifications import mail, selectors
-from mentoring.notifications.models import Channel, Message, MessageState
+from mentoring.notifications import kinds, mail, preferences, selectors
+from mentoring.notifications.models import Channel, Delivery, Message, MessageState, NudgeDay
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,11 @@ LAST_RETRY = datetime.timedelta(hours=1)
 SWEEP_AFTER = settings.OUTBOX_SWEEP_AFTER
 SWEEP_BATCH = 1000
 INSERT_BATCH = 500
-# How each channel's messages leave; in-app, Slack and Teams add theirs here.
+# How each channel's messages leave; Slack and Teams add theirs here. In-app rows are written already sent.
 SENDERS = {Channel.EMAIL: mail.send}
+IN_APP_KEY_SUFFIX = ":in_app"
+TURNED_OFF = "Not e-mailed: its recipient turned this kind of message off."
+IN_APP_ONLY = "Not e-mailed: its recipient reads this kind of message in the app only."
 
 _muted: ContextVar[bool] = ContextVar("twoway_messages_muted", default=False)
 
@@ -105,6 +113,8 @@ class Draft:
     headers: dict[str, str] = field(default_factory=dict)
     send_after: datetime.datetime | None = None
     expires_at: datetime.datetime | None = None
+    timezone: str | None = None  # the recipient's: quiet hours and the daily cap count in it
+    link: str = ""  # the page it is about, a path: where its in-app entry leads
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
@@ -138,9 +148,34 @@ def message_draft(
     **options,
 ) -> Draft:
     """A rendered message for ``to`` (``recipient`` is their user, if they have one). ``options`` are Draft's:
-    key, calendar, from_email, headers, send_after, expires_at."""
+    key, calendar, from_email, headers, send_after, expires_at, link (default: the path of ``context["link"]``).
+
+    An e-mail to a person of a kind they may turn off carries a one-click unsubscribe link (in its footer and in
+    the List-Unsubscribe headers of RFC 8058); every e-mail to a person links to their preferences."""
+    recipient_id = getattr(recipient, "pk", None)
+    headers = dict(options.pop("headers", None) or {})
+    if recipient_id is not None:
+        site = settings.SITE_URL
+        context = {**context, "preferences_link": absolute_link(site, reverse("notifications:preferences"))}
+        described = kinds.get(kind)
+        if described.can_turn_off and described.audience != kinds.SYSTEM:
+            token = preferences.unsubscribe_token(user_id=recipient_id, kind=kind)
+            unsubscribe = absolute_link(site, reverse("notifications:unsubscribe", args=[token]))
+            context |= {"unsubscribe_link": unsubscribe, "kind_label": described.label}
+            headers |= {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    options.setdefault("link", _path(context.get("link", "")))
     content = message_render(kind, context, timezone=timezone, language=language)
-    return Draft(kind=kind, to=to, content=content, recipient_id=getattr(recipient, "pk", None), **options)
+    return Draft(
+        kind=kind, to=to, content=content, recipient_id=recipient_id, timezone=timezone, headers=headers, **options
+    )
+
+
+def _path(link: str) -> str:
+    """A link's path, query and fragment: the in-app entry works whatever host the e-mail's link named."""
+    if not link:
+        return ""
+    parts = urlsplit(str(link))
+    return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _message_id_header() -> str:
@@ -148,46 +183,87 @@ def _message_id_header() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
+def _in_app_entry(draft: Draft, now: datetime.datetime) -> Message:
+    return Message(
+        kind=draft.kind,
+        channel=Channel.IN_APP,
+        recipient_id=draft.recipient_id,
+        address=draft.to,
+        subject=draft.content.subject.removeprefix("[Twoway] "),
+        link=draft.link,
+        message_id_header=_message_id_header(),
+        key=f"{draft.key}{IN_APP_KEY_SUFFIX}" if draft.key else None,
+        state=MessageState.SENT,
+        created_at=now,
+        send_after=now,
+        sent_at=now,
+    )
+
+
+def _email_row(draft: Draft, now: datetime.datetime, kind: kinds.Kind, delivery: str) -> Message:
+    row = Message(
+        kind=draft.kind,
+        recipient_id=draft.recipient_id,
+        address=draft.to,
+        from_email=draft.from_email,
+        subject=draft.content.subject,
+        body=draft.content.body,
+        html=draft.content.html,
+        calendar_method=draft.calendar.method if draft.calendar else "",
+        calendar=draft.calendar.ics if draft.calendar else "",
+        headers=draft.headers,
+        message_id_header=_message_id_header(),
+        key=draft.key,
+        created_at=now,
+        send_after=draft.send_after or now,
+        expires_at=draft.expires_at,
+        link=draft.link,
+    )
+    if delivery != Delivery.EMAIL:
+        # Written all the same, cancelled: its key is taken (a beat does not render it again) and an admin can see
+        # why it was not sent.
+        row.state, row.last_error = MessageState.CANCELLED, TURNED_OFF if delivery == Delivery.OFF else IN_APP_ONLY
+    elif kind.nudge and draft.recipient_id is not None:
+        row.send_after, row.nudge_day, row.digest_after = preferences.nudge_schedule(row.send_after, draft.timezone)
+    return row
+
+
 def messages_queue(drafts: Iterable[Draft]) -> list[Message]:
-    """Write the drafts in the caller's transaction and ring for each once it commits. Returns the new rows: a draft
-    whose key is already taken writes nothing. Two queries (the insert and reading back which rows are new) for up
-    to INSERT_BATCH drafts."""
+    """Write the drafts in the caller's transaction and ring for each e-mail once it commits. Returns the new e-mail
+    rows (one per draft whose key was free, cancelled if its recipient does not want it e-mailed).
+
+    A draft to a person, of a kind they may see in their preferences, also writes an entry in their in-app list,
+    unless they turned that kind off. Three queries for up to INSERT_BATCH / 2 drafts: the recipients' choices (only
+    when a draft can have one), the insert, reading back which rows are new."""
     if messages_are_muted():
         return []
     now = django_timezone.now()
-    rows = [
-        Message(
-            kind=draft.kind,
-            recipient_id=draft.recipient_id,
-            address=draft.to,
-            from_email=draft.from_email,
-            subject=draft.content.subject,
-            body=draft.content.body,
-            html=draft.content.html,
-            calendar_method=draft.calendar.method if draft.calendar else "",
-            calendar=draft.calendar.ics if draft.calendar else "",
-            headers=draft.headers,
-            message_id_header=_message_id_header(),
-            key=draft.key,
-            created_at=now,
-            send_after=draft.send_after or now,
-            expires_at=draft.expires_at,
-        )
-        for draft in drafts
-    ]
+    drafts = list(drafts)
+    described = {draft.kind: kinds.get(draft.kind) for draft in drafts}
+    personal = [d for d in drafts if d.recipient_id is not None and described[d.kind].audience != kinds.SYSTEM]
+    entries = {id(d) for d in personal if described[d.kind].in_app}
+    choices = preferences.choices_for((d.recipient_id, d.kind) for d in personal if described[d.kind].can_turn_off)
+    rows, emails = [], []
+    for draft in drafts:
+        kind = described[draft.kind]
+        delivery = preferences.delivery_of(kind, choices.get((draft.recipient_id, draft.kind)))
+        email = _email_row(draft, now, kind, delivery)
+        emails.append(email)
+        rows.append(email)
+        if id(draft) in entries and delivery != Delivery.OFF:
+            rows.append(_in_app_entry(draft, now))
     # ON CONFLICT DO NOTHING: a key written by another transaction (even one not yet committed) is skipped.
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
     by_header = {row.message_id_header: row for row in rows}
-    created = []
     headers = list(by_header)
     for start in range(0, len(headers), INSERT_BATCH):
         batch = headers[start : start + INSERT_BATCH]
         for header, pk in Message.objects.filter(message_id_header__in=batch).values_list("message_id_header", "pk"):
-            row = by_header[header]
-            row.pk = pk
-            created.append(row)
+            by_header[header].pk = pk
+    created = [row for row in emails if row.pk is not None]
     for row in created:
-        ring(DELIVER_TASK, message_id=row.pk)
+        if row.state == MessageState.PENDING:
+            ring(DELIVER_TASK, message_id=row.pk)
     return created
 
 
@@ -224,6 +300,24 @@ def admins_tell(*, kind: str, context: dict, key: str) -> bool:
         for address in addresses
     )
     return True
+
+
+# --- In-app entries -----------------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, message_id: int) -> bool:
+    """Mark one of this person's own in-app entries read (someone else's: nothing happens)."""
+    return bool(
+        Message.objects.filter(pk=message_id, recipient=user, channel=Channel.IN_APP, read_at=None).update(
+            read_at=django_timezone.now()
+        )
+    )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Message.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).update(
+        read_at=django_timezone.now()
+    )
 
 
 # --- Sending --------------------------------------------------------------------------------------------------
@@ -293,6 +387,12 @@ def message_deliver(*, message_id: int) -> str:
     message = message_claim(message_id=message_id)
     if message is None:
         return "not claimed"
+    # A nudge claims its place under the day's cap on its first attempt only (a retry already holds one).
+    if message.nudge_day is not None and message.attempts == 1 and not _nudge_place_taken(message):
+        Message.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+            state=MessageState.FOLDED, claimed_until=None
+        )
+        return MessageState.FOLDED
     try:
         SENDERS[message.channel](message)
     except Exception as error:
@@ -308,6 +408,19 @@ def message_deliver(*, message_id: int) -> str:
     except TEMPORARY_ERRORS as error:
         raise SentButNotRecorded(message_id) from error
     return MessageState.SENT
+
+
+def _nudge_place_taken(message: Message) -> bool:
+    """One of the NUDGE_EMAILS_PER_DAY places of the recipient's day, claimed with one conditional UPDATE: of two
+    workers at once only one gets the last place."""
+    if message.recipient_id is None:
+        return True
+    NudgeDay.objects.bulk_create([NudgeDay(user_id=message.recipient_id, day=message.nudge_day)], ignore_conflicts=True)
+    return bool(
+        NudgeDay.objects.filter(
+            user_id=message.recipient_id, day=message.nudge_day, sent__lt=settings.NUDGE_EMAILS_PER_DAY
+        ).update(sent=F("sent") + 1)
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from mentoring.core.tasks import TwowayTask
-from mentoring.notifications import services
+from mentoring.notifications import digests, services
 
 
 # Its hard time limit stays below the lease (services.LEASE), so a row is never taken from a worker still sending it.
@@ -32,3 +32,15 @@ def deliver_message(self, *, message_id: int, sent: bool = False) -> str:
 def sweep_outbox() -> int:
     """Celery beat, every minute: ring again for the rows the broker lost, retries that are due and dead leases."""
     return services.outbox_sweep()
+
+
+@shared_task(base=TwowayTask, name="mentoring.notifications.tasks.send_nudge_digests")
+def send_nudge_digests() -> int:
+    """Celery beat, every 15 minutes: the morning digests of nudges folded beyond the daily cap."""
+    return digests.nudge_digests_queue()
+
+
+@shared_task(base=TwowayTask, name="mentoring.notifications.tasks.send_admin_weekly_digests")
+def send_admin_weekly_digests() -> int:
+    """Celery beat, Monday 06:00: program admins' weekly digest, once per admin and ISO week."""
+    return digests.admin_weekly_digests_queue()

@@ -110,7 +110,7 @@ def _invitation():
         {"emails": "ida@northwind.example"},
         lambda: (
             Invitation.objects.filter(cohort=cohort).count(),
-            Message.objects.filter(kind="cohort_invitation", address="ida@northwind.example").count(),
+            Message.objects.filter(channel="email", kind="cohort_invitation", address="ida@northwind.example").count(),
         ),
         (1, 1),
     )
@@ -214,7 +214,7 @@ def _session_proposal():
         {"date": day, "time": "10:00", "location": "Room 4", "agenda": ""},
         lambda: (
             Session.objects.filter(partnership=pair).count(),
-            Message.objects.filter(recipient__in=pair.members).count(),
+            Message.objects.filter(channel="email", recipient__in=pair.members).count(),
         ),
         (1, 1),
     )
@@ -228,7 +228,9 @@ def _session_acceptance():
         pair.member_b,
         reverse("sessions_log:session_accept", args=[session.pk]),
         {},
-        lambda: (Message.objects.filter(kind="session_invitation", recipient__in=pair.members).count(),),
+        lambda: (
+            Message.objects.filter(channel="email", kind="session_invitation", recipient__in=pair.members).count(),
+        ),
         (2,),  # one calendar invitation to each partner
     )
 
@@ -305,7 +307,9 @@ def _publication():
         {},
         lambda: (
             Partnership.objects.filter(cohort=cohort).count(),
-            Message.objects.filter(kind="match_published", recipient__enrollments__cohort=cohort).count(),
+            Message.objects.filter(
+                channel="email", kind="match_published", recipient__enrollments__cohort=cohort
+            ).count(),
         ),
         (2, 4),  # Ana-Ben and Chloé-Dan, each partner told once
     )

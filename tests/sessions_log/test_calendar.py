@@ -147,18 +147,18 @@ def test_mail_shows_times_in_the_recipients_own_time_zone(pair, ana, ben, django
 def test_a_session_email_goes_out_once_even_if_the_task_runs_twice(pair, ana, ben):
     session = SessionFactory(partnership=pair, start=in_days(2), status="proposed", proposed_by=ana)
     session_accept(session=session, by=ben, base_url=BASE_URL)  # the doorbell waits for a commit that never comes
-    invitations = list(Message.objects.filter(kind="session_invitation"))
+    invitations = list(Message.objects.filter(channel="email", kind="session_invitation"))
     assert len(invitations) == 2
     for message in invitations + invitations:
         deliver_message.delay(message_id=message.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([ana.email, ben.email])
     assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {m.message_id_header for m in invitations}
-    assert set(Message.objects.values_list("state", flat=True)) == {"sent"}
+    assert set(Message.objects.filter(channel="email").values_list("state", flat=True)) == {"sent"}
 
 
 def test_a_failed_send_gives_the_email_back_for_a_retry(pair, ana, ben, monkeypatch):
     session_propose(partnership=pair, proposed_by=ana, start=in_days(2), location="Room 1", base_url=BASE_URL)
-    message = Message.objects.get(kind="session_proposal")
+    message = Message.objects.filter(channel="email").get(kind="session_proposal")
 
     def broken_send(self, *args, **kwargs):
         raise ConnectionError("SMTP down")
@@ -181,7 +181,7 @@ def test_accepting_through_the_page_sends_invitations_through_the_celery_worker(
     assert wait_for(lambda: len(mail.outbox) == 2, timeout=30)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.member_a.email, pair.member_b.email])
     assert all(calendar_part(m)[0].get_param("method") == "REQUEST" for m in mail.outbox)
-    assert wait_for(lambda: not Message.objects.exclude(state="sent").exists())
+    assert wait_for(lambda: not Message.objects.filter(channel="email").exclude(state="sent").exists())
 
 
 def test_the_session_page_offers_the_calendar_file_only_while_the_session_is_to_come(pair, ana, client_for):

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def session_messages(session, kind):
     """The outbox messages about ``session`` of this kind (keyed session_<kind>:<session>:<recipient>:<sequence>)."""
-    return Message.objects.filter(kind=f"session_{kind}", key__startswith=f"session_{kind}:{session.pk}:")
+    return Message.objects.filter(
+        channel="email", kind=f"session_{kind}", key__startswith=f"session_{kind}:{session.pk}:"
+    )
 
 
 def propose(pair, by, start, **kwargs):
@@ -58,7 +60,7 @@ def test_proposal_in_the_past_is_refused_and_nothing_is_written(pair, ana):
     assert "in the past" in str(error.value)
     assert not Session.objects.exists()
     assert not SessionHalf.objects.exists()
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(channel="email").exists()
 
 
 def test_overlap_with_my_own_session_in_another_partnership_is_refused(pair, ana):

@@ -58,13 +58,13 @@ def test_an_open_survey_e_mails_each_partner_once_with_a_link(pair, mailoutbox, 
 
     assert queue(django_capture_on_commit_callbacks) == 0  # beat again: nothing new, nothing resent
     assert len(mailoutbox) == 2
-    assert list(Message.objects.values_list("state", flat=True)) == ["sent", "sent"]
+    assert list(Message.objects.filter(channel="email").values_list("state", flat=True)) == ["sent", "sent"]
 
 
 def test_sending_a_claimed_e_mail_again_sends_nothing(pair, mailoutbox):
     AssessmentFactory(cohort=pair.cohort)
     assessment_emails_queue(base_url=BASE)  # the doorbell waits for a commit that never comes
-    email = Message.objects.get(recipient=pair.member_a)
+    email = Message.objects.filter(channel="email").get(recipient=pair.member_a)
     assert deliver_message.delay(message_id=email.pk).get() == "sent"
     assert deliver_message.delay(message_id=email.pk).get() == "not claimed"
     assert recipients(mailoutbox) == [pair.member_a.email]
@@ -116,10 +116,10 @@ def test_a_survey_that_closes_before_its_e_mail_goes_out_sends_nothing(pair, mai
     survey = AssessmentFactory(cohort=pair.cohort)
     assessment_emails_queue(base_url=BASE)  # the doorbell waits for a commit that never comes
     assessment_close_now(assessment=survey)
-    for email in Message.objects.all():
+    for email in Message.objects.filter(channel="email"):
         assert deliver_message.delay(message_id=email.pk).get() == "not claimed"
     assert mailoutbox == []
-    assert set(Message.objects.values_list("state", flat=True)) == {"cancelled"}
+    assert set(Message.objects.filter(channel="email").values_list("state", flat=True)) == {"cancelled"}
 
 
 def test_someone_who_answers_before_the_e_mail_goes_out_is_not_e_mailed(pair, mailoutbox):
@@ -127,7 +127,7 @@ def test_someone_who_answers_before_the_e_mail_goes_out_is_not_e_mailed(pair, ma
     assessment_emails_queue(base_url=BASE)
     answers = {"nps": 9, "met_as_agreed": 4, "learned_used": 4, "taught_used": 4, "two_way_better": 5, "comment": ""}
     assessment_response_save(assessment=survey, respondent=pair.member_a, answers=answers, skill_levels={})
-    for email in Message.objects.all():
+    for email in Message.objects.filter(channel="email"):
         deliver_message.delay(message_id=email.pk)
     assert recipients(mailoutbox) == [pair.member_b.email]
 
@@ -137,8 +137,8 @@ def test_an_e_mail_not_sent_by_the_end_of_the_closing_day_is_dropped(pair, mailo
     assessment_emails_queue(base_url=BASE)  # the doorbell is lost
     tomorrow = datetime.datetime.combine(TODAY + DAY, datetime.time(0, 1), timezone.get_default_timezone())
     assert outbox_sweep(now=tomorrow) == 0
-    assert message_claim(message_id=Message.objects.first().pk, now=tomorrow) is None
-    assert set(Message.objects.values_list("state", flat=True)) == {"cancelled"}
+    assert message_claim(message_id=Message.objects.filter(channel="email").first().pk, now=tomorrow) is None
+    assert set(Message.objects.filter(channel="email").values_list("state", flat=True)) == {"cancelled"}
     assert mailoutbox == []
 
 
@@ -173,7 +173,7 @@ def test_nothing_is_recorded_or_sent_while_e_mail_is_muted(pair, mailoutbox, dja
     AssessmentFactory(cohort=pair.cohort)
     with messages_muted():
         assert queue(django_capture_on_commit_callbacks) == 0
-    assert mailoutbox == [] and not Message.objects.exists()
+    assert mailoutbox == [] and not Message.objects.filter(channel="email").exists()
 
 
 def test_beat_runs_the_survey_e_mails_every_fifteen_minutes():
