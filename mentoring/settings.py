@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sessions_log",
     "mentoring.surveys",
     "matching",
+    "mentoring.nudges",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",
@@ -275,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
     "employee-imports-sweeper": {"task": "accounts.tasks.sweep_employee_imports", "schedule": 60.0},
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
+    # Each nudge has its day (or its moment and a lookback), so hourly is often enough; each is written once.
+    "nudges": {"task": "mentoring.nudges.tasks.sweep_nudges", "schedule": 3600.0},
 }
 
 # How long background work is left to its own worker before a sweeper takes it over: a message whose doorbell the
