@@ -380,6 +380,9 @@ def survey_closing(today: datetime.date) -> list[Due]:
         .filter(paired)
         .values(
             "user_id",
+            "user__email",
+            "user__full_name",
+            "user__timezone",
             "cohort__assessments__pk",
             "cohort__assessments__kind",
             "cohort__assessments__closes_on",
@@ -396,13 +399,16 @@ def survey_closing(today: datetime.date) -> list[Due]:
         )
         .filter(answered=False, told=False)
     )
-    rows = list(rows)
-    users = User.objects.in_bulk({row["user_id"] for row in rows}) if rows else {}
     due = []
     for row in rows:
-        user, assessment_id = users.get(row["user_id"]), row["cohort__assessments__pk"]
-        if user is None:
-            continue
+        # The recipient as the e-mail needs them (address, name, time zone), from the same row: no query per person.
+        user = User(
+            pk=row["user_id"],
+            email=row["user__email"],
+            full_name=row["user__full_name"],
+            timezone=row["user__timezone"],
+        )
+        assessment_id = row["cohort__assessments__pk"]
         due.append(
             Due(
                 "survey_closing",
