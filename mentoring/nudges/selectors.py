@@ -11,18 +11,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
 from accounts.models import User
 from matching.models import MatchRun, MatchRunStatus, MatchUnmatched
 from mentoring.notifications.models import Message
+from mentoring.nudges.unmatched import for_participant
 from mentoring.partnerships.models import AgreementSignature, Goal, Partnership, PartnershipStatus
 from mentoring.programs.models import Cadence, CohortStatus, Enrollment, EnrollmentStatus
 from mentoring.surveys.models import AssessmentResponse
 from mentoring.surveys.selectors import ANSWERING_STATUSES
-from sessions_log.models import CHECKIN_OPEN_DAYS, OPEN_STATUSES, CheckIn, Session, SessionStatus
+from sessions_log.models import CHECKIN_OPEN_DAYS, OPEN_STATUSES, CheckIn, Session, SessionHalf, SessionStatus
 
 DAY = datetime.timedelta(days=1)
 # Check-in reminders: this many days after a held session (its end), then no more.
@@ -84,10 +85,8 @@ def _per_member(prefix: str = "") -> dict:
     }
 
 
-LIVE_PAIR = Q(status=PartnershipStatus.ACTIVE, cohort__status=CohortStatus.ACTIVE)
-
-
-def _live(prefix: str) -> Q:
+def _live(prefix: str = "") -> Q:
+    """An active pair of an active cohort: never an ended pair, never a closed cohort."""
     return Q(**{f"{prefix}status": PartnershipStatus.ACTIVE, f"{prefix}cohort__status": CohortStatus.ACTIVE})
 
 
@@ -153,7 +152,9 @@ def checkin_due(now: datetime.datetime) -> list[Due]:
                                 "partnership": pair,
                                 "cohort": pair.cohort,
                                 "occurrence": n,
-                                "last": n == len(CHECKIN_NUDGE_DAYS),
+                                # No reminder follows: this is the last one, or the window closes before the next.
+                                "last": n == len(CHECKIN_NUDGE_DAYS)
+                                or CHECKIN_NUDGE_DAYS[n] > pair.cohort.checkin_due_days,
                                 "path": reverse("sessions_log:checkin", args=[session.pk]),
                             },
                             expires_at=moment + DAY,
@@ -211,7 +212,7 @@ def cadence_lapsed(now: datetime.datetime) -> list[Due]:
     a new session starts the clock again. One query."""
     last = Session.objects.filter(partnership=OuterRef("pk"), status__in=_MET).order_by("-start", "-pk")
     pairs = (
-        Partnership.objects.filter(LIVE_PAIR)
+        Partnership.objects.filter(_live())
         .annotate(
             last_id=Coalesce(Subquery(last.values("pk")[:1]), 0),
             last_start=Subquery(last.values("start")[:1]),
@@ -271,7 +272,7 @@ def agreement_unsigned(now: datetime.datetime) -> list[Due]:
         )
 
     pairs = (
-        Partnership.objects.filter(LIVE_PAIR)
+        Partnership.objects.filter(_live())
         .filter(started_at__lte=now - AGREEMENT_AFTER, started_at__gt=now - AGREEMENT_AFTER - LOOKBACK)
         .annotate(
             **_per_member(),
@@ -319,7 +320,7 @@ def goals_unset(now: datetime.datetime) -> list[Due]:
         .values("n")
     )
     pairs = (
-        Partnership.objects.filter(LIVE_PAIR)
+        Partnership.objects.filter(_live())
         .annotate(held=Coalesce(Subquery(held[:1]), 0))
         .filter(held__gte=GOALS_AFTER_HELD)
         .annotate(
@@ -459,8 +460,6 @@ def unmatched_at_publishing(run_ids: list[int]) -> list[Due]:
     """Everyone the published runs left without a partner, still enrolled (approved) and not paired since, with the
     reason and suggestions matching stored. Two queries: the unmatched rows, and the names of the cohorts' people
     (so that nobody else's name reaches the e-mail, see nudges.unmatched)."""
-    from mentoring.nudges.unmatched import for_participant
-
     if not run_ids:
         return []
     rows = list(
@@ -504,10 +503,6 @@ def unmatched_at_publishing(run_ids: list[int]) -> list[Due]:
 
 def _minutes(letter: str):
     """Minutes member ``letter`` mentored in the pair's held sessions: each half's logged minutes, else its plan."""
-    from django.db.models import Sum
-
-    from sessions_log.models import SessionHalf
-
     halves = (
         SessionHalf.objects.filter(
             session__partnership=OuterRef("pk"),

@@ -226,3 +226,14 @@ def test_a_closed_cohort_gets_no_nudge():
     pair.cohort.__class__.objects.filter(pk=pair.cohort_id).update(status="closed")
     sweep(now)
     assert not Message.objects.exists()
+
+
+def test_only_the_survey_closing_soon_is_reminded_of_not_the_cohorts_other_one():
+    now = moment()
+    today = timezone.localdate(now)
+    pair = PartnershipFactory()
+    AssessmentFactory(cohort=pair.cohort, kind="midpoint", opens_on=today - 5 * DAY, closes_on=today + 10 * DAY)
+    soon = AssessmentFactory(cohort=pair.cohort, kind="end", opens_on=today - DAY, closes_on=today + 2 * DAY)
+    assert sweep(now)["survey_closing"] == 2
+    assert keys("survey_closing") == sorted(nudge_key("survey_closing", soon.pk, m.pk) for m in pair.members)
+    assert "The end survey" in Message.objects.filter(kind="survey_closing")[0].body
