@@ -370,10 +370,10 @@ def survey_closing(today: datetime.date) -> list[Due]:
         cohort__assessments__closes_on__gte=today,
         cohort__assessments__closes_on__lte=today + datetime.timedelta(days=SURVEY_DAYS_BEFORE),
     )
-    paired = Exists(
-        Partnership.objects.filter(cohort_id=OuterRef("cohort_id")).filter(
-            Q(member_a_id=OuterRef("user_id")) | Q(member_b_id=OuterRef("user_id"))
-        )
+    # Paired in the cohort (the surveys' own rule), as two Exists so each uses its member's index (an OR does not).
+    in_cohort = Partnership.objects.filter(cohort_id=OuterRef("cohort_id"))
+    paired = Exists(in_cohort.filter(member_a_id=OuterRef("user_id"))) | Exists(
+        in_cohort.filter(member_b_id=OuterRef("user_id"))
     )
     rows = (
         Enrollment.objects.filter(soon, status__in=ANSWERING_STATUSES, user__is_active=True)

@@ -155,6 +155,11 @@ def test_one_sweep_decides_every_nudge_over_10000_people_and_100000_sessions_in_
     now = timezone.now().replace(second=0, microsecond=0)
     started = time.perf_counter()
     _build(now)
+    if connection.vendor == "postgresql":
+        # Tables as production has them: with planner statistics. Autovacuum never sees rows this test's transaction
+        # has not committed, and without statistics PostgreSQL scans the sessions once per pair.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     built = time.perf_counter() - started
     assert Session.objects.count() == PEOPLE // 2 * SESSIONS_PER_PAIR
 
