@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sessions_log",
     "mentoring.surveys",
     "matching",
+    "mentoring.nudges",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",
@@ -293,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.notifications.tasks.send_admin_weekly_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
+    # Each nudge has its day (or its moment and a lookback), so hourly is often enough; each is written once.
+    "nudges": {"task": "mentoring.nudges.tasks.sweep_nudges", "schedule": 3600.0},
 }
 
 # Reminders that can wait (nudges): at most this many e-mails per person per day of their own; the rest come

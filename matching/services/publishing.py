@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from matching import selectors
+from matching import selectors, signals
 from matching.models import (
     IN_PROGRESS,
     LOST_AFTER,
@@ -185,6 +185,8 @@ def match_run_publish_execute(*, run_id: int, base_url: str = "") -> MatchRun | 
             if not claimed:  # given up meanwhile (the sweeper, or a new request after LOST_AFTER): publish nothing
                 transaction.set_rollback(True)
                 return None
+            # The apps above (nudges: tell the people left unmatched) answer in this transaction.
+            signals.match_run_published.send(sender=MatchRun, run=run, base_url=base_url or settings.SITE_URL)
     except ValidationError as error:
         match_run_publish_fail(run_id=run_id, message=" ".join(error.messages))
     except TEMPORARY_ERRORS:

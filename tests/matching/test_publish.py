@@ -48,7 +48,10 @@ def test_publishing_makes_partnerships_with_the_explanation_and_activates_the_co
         assert partnership.explanation == pair.explanation and partnership.score == pair.score
         assert (partnership.a_teaches_b, partnership.b_teaches_a) == (pair.a_teaches_b, pair.b_teaches_a)
         assert partnership.published_by == program_admin and not partnership.is_one_way
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(people[k].email for k in ("ana", "ben", "chloe", "dan"))
+    # The four partners, and Eve, whom the run left unmatched (told why by mentoring.nudges).
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(people[k].email for k in ("ana", "ben", "chloe", "dan", "eve"))
+    to_eve = next(m for m in mailoutbox if m.to == [people["eve"].email])
+    assert to_eve.subject == f"[Twoway] No partner for you in {cohort.name} yet: why, and what happens next"
     to_ana = next(m for m in mailoutbox if m.to == [people["ana"].email])
     assert to_ana.subject == f"[Twoway] Your two-way mentoring partner in {cohort.name}: Ben Okafor"
     assert "You teach Ben Okafor: SQL" in to_ana.body and "Ben Okafor teaches you: Negotiation" in to_ana.body
@@ -290,7 +293,7 @@ def test_a_duplicate_or_retried_task_publishes_nothing_twice(
         assert services.match_run_publish_execute(run_id=run.pk).status == "published"
         assert services.match_run_publish_execute(run_id=run.pk) is None  # the duplicate finds nothing to claim
         assert tasks.publish_run.delay(run.pk).get() == "not claimed"
-    assert Partnership.objects.count() == 2 and len(mailoutbox) == 4
+    assert Partnership.objects.count() == 2 and len(mailoutbox) == 4 + 1  # the partners, and Eve told once
 
 
 def test_a_task_for_a_run_nobody_asked_to_publish_does_nothing(run):
@@ -386,7 +389,7 @@ def test_an_error_halfway_rolls_everything_back_and_the_admin_can_publish_again(
         client.post(reverse("matching:run_publish", args=[run.cohort_id, run.number]))
     run.refresh_from_db()
     assert run.status == "published" and run.publish_error == "" and Partnership.objects.count() == 2
-    assert len(mailoutbox) == 1 + 4
+    assert len(mailoutbox) == 1 + 4 + 1  # the failure to the admins, the four partners, Eve (unmatched)
 
 
 def test_the_task_retries_a_temporary_database_error_and_then_publishes(run, program_admin, monkeypatch):

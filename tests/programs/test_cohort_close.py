@@ -67,12 +67,13 @@ def test_the_closing_page_states_the_pairs_sessions_and_people_it_touches(admin_
     assert 'class="btn btn-danger" type="submit">Close the cohort</button>' in page
 
 
-def test_the_closing_page_of_a_cohort_without_sessions_says_nobody_is_emailed(admin_client):
+def test_the_closing_page_of_a_cohort_without_sessions_says_no_cancellation_is_emailed(admin_client):
     cohort = ActiveCohortFactory()
     _add_pairs(cohort, with_sessions=0, without_sessions=1)
     page = " ".join(admin_client.get(_close_url(cohort)).content.decode().split())
     assert "<strong>1 pair ends.</strong>" in page
-    assert "No session is still to come, so nobody is e-mailed." in page
+    assert "No session is still to come, so no cancellation is e-mailed." in page
+    assert "Each partner still enrolled is e-mailed a summary of what their pair did" in page
     assert "<strong>2 approved participants become alumni</strong>" in page
     assert "Nobody is still waiting for a decision or a place." in page
 
@@ -122,7 +123,11 @@ def test_the_cohorts_name_in_any_case_closes_it(admin_client, cohort, django_cap
         s.partnership.member_b.email for s in with_sessions
     }
     assert len(partners) == 4
-    assert sorted(to for message in mailoutbox for to in message.to) == sorted(list(partners) * 2)  # 2 sessions each
+    cancellations = [m for m in mailoutbox if "has closed: what you and" not in m.subject]
+    assert sorted(to for message in cancellations for to in message.to) == sorted(list(partners) * 2)  # 2 each
+    # And the summaries (mentoring.nudges): one to each partner of the 3 pairs still active, not the ended one.
+    summaries = [m for m in mailoutbox if "has closed: what you and" in m.subject]
+    assert len(summaries) == 6
 
 
 @pytest.mark.parametrize("data", [{"to": "closed"}, {"to": "closed", "name": "Spring 2027"}])
