@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sessions_log",
     "mentoring.surveys",
     "matching",
+    "mentoring.followup",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",
@@ -275,6 +276,7 @@ CELERY_BEAT_SCHEDULE = {
     "employee-imports-sweeper": {"task": "accounts.tasks.sweep_employee_imports", "schedule": 60.0},
     "session-reminders": {"task": "sessions_log.tasks.send_due_reminders", "schedule": 300.0},
     "assessment-emails": {"task": "mentoring.surveys.tasks.send_assessment_emails", "schedule": 900.0},
+    "inactive-pairs": {"task": "mentoring.followup.tasks.close_inactive_pairs", "schedule": 3600.0},
 }
 
 # How long background work is left to its own worker before a sweeper takes it over: a message whose doorbell the
