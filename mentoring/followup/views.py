@@ -23,6 +23,11 @@ from mentoring.followup.permissions import (
 )
 
 
+def _status(request) -> int:
+    """A form page shown again after a POST was refused (field errors): 400, as the console's forms answer."""
+    return 400 if request.method == "POST" else 200
+
+
 def _at_risk_url(partnership) -> str:
     return reverse("followup:at_risk", args=[partnership.cohort_id])
 
@@ -36,7 +41,7 @@ def fit_check(request, pk: int):
     state = selectors.fit_check_state(partnership, request.user)
     mine = state.mine
     initial = {"answer": mine.answer, "words": mine.words, "share_words": mine.share_words} if mine else None
-    form = FitCheckForm(request.POST or None, initial=initial)
+    form = FitCheckForm(request.POST if request.method == "POST" else None, initial=initial)
     if done := submit(
         request,
         form,
@@ -55,6 +60,7 @@ def fit_check(request, pk: int):
         request,
         "followup/fit_check.html",
         {"form": form, "state": state, "partnership": partnership, "partner": partnership.partner_of(request.user)},
+        status=_status(request),
     )
 
 
@@ -79,7 +85,9 @@ def _admin_pair(request, pk: int):
 def nudge(request, pk: int):
     """Program admins: write to both partners, from a text they may change."""
     partnership = _admin_pair(request, pk)
-    form = NudgeForm(request.POST or None, initial={"text": services.nudge_text(partnership)})
+    form = NudgeForm(
+        request.POST if request.method == "POST" else None, initial={"text": services.nudge_text(partnership)}
+    )
     if done := submit(
         request,
         form,
@@ -90,7 +98,7 @@ def nudge(request, pk: int):
         then=_at_risk_url(partnership),
     ):
         return done
-    return render(request, "followup/nudge.html", {"form": form, "partnership": partnership})
+    return render(request, "followup/nudge.html", {"form": form, "partnership": partnership}, status=_status(request))
 
 
 def _button(request, pk: int, call, success: str):
@@ -126,7 +134,7 @@ def rematch_offer(request, pk: int):
 def end_pair(request, pk: int):
     """Program admins: end the pair; both partners are e-mailed the reason."""
     partnership = _admin_pair(request, pk)
-    form = EndPairForm(request.POST or None)
+    form = EndPairForm(request.POST if request.method == "POST" else None)
     if done := submit(
         request,
         form,
@@ -141,4 +149,4 @@ def end_pair(request, pk: int):
         then=_at_risk_url(partnership),
     ):
         return done
-    return render(request, "followup/end.html", {"form": form, "partnership": partnership})
+    return render(request, "followup/end.html", {"form": form, "partnership": partnership}, status=_status(request))
