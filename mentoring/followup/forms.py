@@ -20,8 +20,7 @@ class FitCheckForm(forms.Form):
         label="Anything you would like to add (optional)",
         max_length=WORDS_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your partner never sees your answer or your words.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     share_words = forms.BooleanField(
         label="Share my words with the program admin",
