@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mentoring.surveys",
     "matching",
     "mentoring.nudges",
+    "mentoring.followup",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",
@@ -296,6 +297,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Each nudge has its day (or its moment and a lookback), so hourly is often enough; each is written once.
     "nudges": {"task": "mentoring.nudges.tasks.sweep_nudges", "schedule": 3600.0},
+    "inactive-pairs": {"task": "mentoring.followup.tasks.close_inactive_pairs", "schedule": 3600.0},
 }
 
 # Reminders that can wait (nudges): at most this many e-mails per person per day of their own; the rest come

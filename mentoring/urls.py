@@ -24,6 +24,7 @@ urlpatterns = [
     path("partnerships/", include("mentoring.partnerships.urls")),
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
+    path("followup/", include("mentoring.followup.urls")),
     path("reports/", include("mentoring.reports.urls")),
     path("notifications/", include("mentoring.notifications.urls")),
     path("django-admin/", admin.site.urls),

@@ -9,12 +9,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import User
+from mentoring.followup.models import FitCheck
 from mentoring.partnerships.models import (
     AgreementSignature,
     Goal,
     Partnership,
     PartnershipStatus,
 )
+from sessions_log.models import Session, SessionStatus
 from sessions_log.selectors import next_session_actions
 
 
@@ -34,6 +36,11 @@ class PartnershipCard:
     @property
     def is_active(self) -> bool:
         return self.partnership.status == PartnershipStatus.ACTIVE
+
+    @property
+    def fit_check_due(self) -> bool:
+        """The pair held a session and the viewer has not answered "shall we go on?" (mentoring.followup)."""
+        return self.is_active and self.partnership.has_held and not self.partnership.fit_check_answered
 
 
 def _signature_exists(*, user: User, of_viewer: bool) -> Exists:
@@ -60,6 +67,8 @@ def user_partnerships(user: User):
                 AgreementSignature.objects.filter(agreement__partnership=OuterRef("pk"), user=user)
             ),
             my_goal_count=Coalesce(Subquery(goal_count, output_field=IntegerField()), Value(0)),
+            has_held=Exists(Session.objects.filter(partnership=OuterRef("pk"), status=SessionStatus.HELD)),
+            fit_check_answered=Exists(FitCheck.objects.filter(partnership=OuterRef("pk"), author=user)),
         )
         .order_by("status", "-cohort__starts_on", "pk")
     )

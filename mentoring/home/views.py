@@ -1,6 +1,8 @@
 from django.shortcuts import render
 
 from accounts import selectors as account_selectors
+from mentoring.followup.forms import FitCheckForm
+from mentoring.home.attention import attention_for
 from mentoring.home.selectors import home_partnerships
 from mentoring.programs import selectors
 from mentoring.programs.models import EnrollmentStatus
@@ -31,5 +33,13 @@ def home(request):
             # The partnership of each enrollment, from the cards already read (active ones come first).
             "my_pairs": {card.partnership.cohort_id: card.partnership.pk for card in reversed(partnership_cards)},
             "open_surveys": assessment_selectors.open_surveys_for(request.user),
+            # "Shall we go on?" for each pair that held its first session, answered right on the card.
+            "fit_checks": [
+                (card, FitCheckForm(auto_id=f"id_fit{card.partnership.pk}_%s"))
+                for card in partnership_cards
+                if card.fit_check_due
+            ],
+            # What needs a program admin now (None for anyone else).
+            "attention": attention_for(request.user),
         },
     )

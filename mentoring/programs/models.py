@@ -256,6 +256,15 @@ class Cohort(CohortRules):
     capacity = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="Places for participants; later enrollments join the waitlist."
     )
+    auto_close_inactive_days = models.PositiveSmallIntegerField(
+        "end inactive pairs after (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(14), MaxValueValidator(365)],
+        help_text="Leave empty to never end pairs automatically. Otherwise 14 to 365: a pair with nothing scheduled, "
+        "logged or answered for this many days is warned by e-mail, then ended 7 days later unless either partner "
+        "acts.",
+    )
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

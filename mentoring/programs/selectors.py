@@ -72,6 +72,7 @@ COHORT_EDITABLE_FIELDS = (
     "ends_on",
     "capacity",
     *CohortRules.RULE_FIELDS,
+    "auto_close_inactive_days",
 )
 
 TRANSITION_LABELS = {
