@@ -346,6 +346,27 @@ def cohort_roster(cohort: Cohort) -> Roster:
     return Roster(rows=rows, counts=dict(counts), by_department=by_department, by_seniority=by_seniority)
 
 
+ROSTER_PAGE_SIZE = 50
+MISSING_SKILLS_SHOWN = 20
+
+
+def roster_filter(
+    rows: list[RosterRow], *, search: str = "", department: str = "", status: str = ""
+) -> list[RosterRow]:
+    """The roster rows whose name or e-mail contains ``search``, in ``department`` and with ``status`` (each optional).
+
+    Filtered in Python on the rows the page already loaded in one query, so a filter costs no query.
+    """
+    search, department = search.strip().lower(), department.strip().lower()
+    return [
+        row
+        for row in rows
+        if (not search or search in row.user.display_name.lower() or search in row.user.email.lower())
+        and (not department or department == (row.profile.department if row.profile else "").strip().lower())
+        and (not status or row.enrollment.status == status)
+    ]
+
+
 def pending_invitations(cohort: Cohort) -> QuerySet[Invitation]:
     return cohort.invitations.pending().select_related("invited_by").order_by("-created_at")
 

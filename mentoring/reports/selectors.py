@@ -22,6 +22,7 @@ from django.db.models import Count
 from mentoring.partnerships.models import Partnership
 from mentoring.programs.models import Cohort, Enrollment, Program
 from mentoring.reports.sections import balance, participation, reverse_mentoring, satisfaction, sessions, skills
+from mentoring.reports.sections.pairs import pair_figures
 from mentoring.reports.suppression import Cell, Follows, activity, cells_of, csv_value, same, suppress
 from sessions_log.models import CheckIn, Session, SessionStatus
 
@@ -54,18 +55,20 @@ class Report:
 def build_report(cohorts: Iterable[Cohort], *, today: datetime.date | None = None) -> Report:
     """The report of the given cohorts (one cohort, or every cohort of a program).
 
-    Queries (12, whatever the number of people, pairs and sessions): participation 4, sessions 3, teaching
-    balance 1, satisfaction 1, skills 2, reverse mentoring 1 (each section's docstring names them).
+    Queries (10, whatever the number of people, pairs and sessions): each pair's figures 1 (shared by sessions,
+    teaching balance and reverse mentoring), participation 4, sessions 2, satisfaction 1, skills 2 (each
+    section's docstring names them).
     """
     cohorts = list(cohorts)
+    figures = pair_figures(c.pk for c in cohorts)
     report = Report(
         cohorts=cohorts,
         participation=participation.participation(cohorts),
-        sessions=sessions.sessions(cohorts, today=today),
-        balance=balance.balance(cohorts),
+        sessions=sessions.sessions(cohorts, today=today, figures=figures),
+        balance=balance.balance(cohorts, figures),
         satisfaction=satisfaction.satisfaction(cohorts),
         skills=skills.skills(cohorts),
-        reverse=reverse_mentoring.reverse_mentoring(cohorts),
+        reverse=reverse_mentoring.reverse_mentoring(cohorts, figures),
     )
     suppress([*_links(report), *(relation for section in report.sections for relation in section.relations)])
     return report

@@ -3,7 +3,10 @@ could not be sent. Every view is for program admins only (`program_admin_require
 sent to sign in, everyone else gets a 403.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +26,7 @@ from mentoring.programs.forms import (
     ProgramForm,
     TransitionForm,
 )
-from mentoring.programs.models import Cohort, CohortStatus, Enrollment, Program
+from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Program
 
 FAILED_SHOWN = 200  # the newest; Django admin lists them all
 
@@ -122,6 +125,11 @@ def cohort_detail(request, pk: int):
     """Program admins: the cohort's people, their profile completeness, counts, actions and next steps."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
     roster = selectors.cohort_roster(cohort)
+    # Thousands of people: the table shows one page of the rows that match the filters (no query of its own).
+    filters = {name: request.GET.get(name, "")[:200] for name in ("search", "department", "status")}
+    rows = selectors.roster_filter(roster.rows, **filters)
+    page = Paginator(rows, selectors.ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "programs/cohort_detail.html",
@@ -129,6 +137,13 @@ def cohort_detail(request, pk: int):
             "cohort": cohort,
             "program": cohort.program,
             "roster": roster,
+            "page": page,
+            "filters": filters,
+            "filter_query": query,
+            "filtered": any(filters.values()),
+            "status_choices": EnrollmentStatus.choices,
+            "missing_shown": roster.missing_skills[: selectors.MISSING_SKILLS_SHOWN],
+            "missing_more": max(0, len(roster.missing_skills) - selectors.MISSING_SKILLS_SHOWN),
             "transitions": selectors.cohort_transitions(cohort, counts=roster.counts),
             "invitations": selectors.pending_invitations(cohort),
             "rules_locked": selectors.cohort_rules_locked(cohort),

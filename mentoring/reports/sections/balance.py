@@ -1,7 +1,7 @@
 """Teaching balance: how evenly the pairs with held sessions split their mentoring minutes.
 
-Query (1, whatever the number of pairs and sessions): the pairs with held sessions, and the same counted by the larger
-partner's share of the minutes.
+Query (1, whatever the number of pairs and sessions, none when the report passes the pairs' figures): each pair's
+held sessions and minutes (``pairs.pair_figures``), counted here by the larger partner's share of the minutes.
 """
 
 from __future__ import annotations
@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-
 from mentoring.programs.models import Cohort
-from mentoring.reports.sections.pairs import held_sessions, pairs_with_minutes, share_between
+from mentoring.reports.sections.pairs import PairFigures, pair_figures
 from mentoring.reports.suppression import Bar, Cell, Follows, Total, activity, pairs, percent, suppress
 from sessions_log.models import BALANCE_MAX_SHARE
 
@@ -37,17 +35,15 @@ class Balance:
     relations: list = field(default_factory=list, repr=False)
 
 
-def balance(cohorts: Iterable[Cohort]) -> Balance:
-    agg = (
-        pairs_with_minutes([c.pk for c in cohorts])
-        .annotate(held=held_sessions())
-        .aggregate(
-            with_held=Count("pk", filter=Q(held__gt=0)),
-            **{
-                f"bucket{i}": Count("pk", filter=share_between(lo, hi)) for i, (_, lo, hi) in enumerate(BALANCE_BUCKETS)
-            },
-        )
-    )
+def balance(cohorts: Iterable[Cohort], figures: list[PairFigures] | None = None) -> Balance:
+    figures = pair_figures(c.pk for c in cohorts) if figures is None else figures
+    agg = {
+        "with_held": sum(1 for f in figures if f.held > 0),
+        **{
+            f"bucket{i}": sum(1 for f in figures if f.share_between(lo, hi))
+            for i, (_, lo, hi) in enumerate(BALANCE_BUCKETS)
+        },
+    }
     with_held = activity(agg["with_held"])
     buckets = [
         Bar(label, pairs(agg[f"bucket{i}"]), agg["with_held"]) for i, (label, _, _) in enumerate(BALANCE_BUCKETS)

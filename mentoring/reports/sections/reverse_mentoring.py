@@ -1,7 +1,8 @@
 """Reverse mentoring: pairs whose partners are in different seniority bands, and how often the more junior partner
 mentors the more senior one, in all and by the senior partner's band.
 
-Query (1, whatever the number of pairs and sessions): the pairs with a gap grouped by the senior partner's band, with
+Query (1, whatever the number of pairs and sessions, none when the report passes the pairs' figures): each pair's
+bands and minutes (``pairs.pair_figures``); the pairs with a gap are grouped here by the senior partner's band, with
 how many learned from their junior partner and for how many minutes (the totals add these up).
 """
 
@@ -10,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, Greatest
-
 from mentoring.programs.models import Cohort
-from mentoring.reports.sections.pairs import junior_minutes, pairs_with_minutes
+from mentoring.reports.sections.pairs import PairFigures, pair_figures
 from mentoring.reports.sections.participation import band_label
 from mentoring.reports.suppression import Cell, Follows, Total, activity, pairs, people, percent, suppress
 
@@ -37,20 +35,17 @@ class ReverseMentoring:
     relations: list = field(default_factory=list, repr=False)
 
 
-def reverse_mentoring(cohorts: Iterable[Cohort]) -> ReverseMentoring:
-    rows = list(
-        pairs_with_minutes([c.pk for c in cohorts])
-        .annotate(**junior_minutes())
-        .filter(a_band__isnull=False, b_band__isnull=False)
-        .exclude(a_band=F("b_band"))
-        .values(senior=Greatest("a_band", "b_band"))
-        .annotate(
-            seniors=Count("pk"),
-            learning=Count("pk", filter=Q(junior_min__gt=0)),
-            minutes=Coalesce(Sum("junior_min"), 0),
-        )
-        .order_by("senior")
-    )
+def reverse_mentoring(cohorts: Iterable[Cohort], figures: list[PairFigures] | None = None) -> ReverseMentoring:
+    figures = pair_figures(c.pk for c in cohorts) if figures is None else figures
+    by_senior: dict[int, dict] = {}
+    for f in figures:
+        if f.junior_min is None:
+            continue
+        row = by_senior.setdefault(max(f.a_band, f.b_band), {"seniors": 0, "learning": 0, "minutes": 0})
+        row["seniors"] += 1
+        row["learning"] += f.junior_min > 0
+        row["minutes"] += f.junior_min
+    rows = [{"senior": band, **by_senior[band]} for band in sorted(by_senior)]
     gap = sum(r["seniors"] for r in rows)
     reverse = sum(r["learning"] for r in rows)
     by_band = [

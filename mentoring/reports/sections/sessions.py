@@ -2,8 +2,8 @@
 pace against the cadence they agreed.
 
 Queries (3, whatever the number of pairs and sessions): when each cohort's first pair was published (for the sessions
-the cadence expects); sessions grouped by status, not-held reason and late cancellation; the pairs' held sessions
-and minutes in one aggregate.
+the cadence expects); sessions grouped by status, not-held reason and late cancellation; each pair's held sessions
+and minutes (``pairs.pair_figures``, none when the report passes them), counted here.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from mentoring.partnerships.models import Partnership
 from mentoring.programs.models import Cadence, Cohort, CohortStatus
-from mentoring.reports.sections.pairs import expected_by_cohort, held_sessions, pairs_with_minutes
+from mentoring.reports.sections.pairs import PairFigures, pair_figures
 from mentoring.reports.suppression import Bar, Cell, Total, activity, pairs, suppress
 from sessions_log.models import NotHeldReason, Session, SessionStatus
 
@@ -66,7 +65,9 @@ def expected_sessions(cohort: Cohort, today: datetime.date, first_pair_on: datet
     return max(0, elapsed // CADENCE_DAYS.get(cohort.cadence, 14))
 
 
-def sessions(cohorts: Iterable[Cohort], *, today: datetime.date | None = None) -> Sessions:
+def sessions(
+    cohorts: Iterable[Cohort], *, today: datetime.date | None = None, figures: list[PairFigures] | None = None
+) -> Sessions:
     cohorts = list(cohorts)
     ids = [c.pk for c in cohorts]
     today = today or timezone.localdate()
@@ -96,19 +97,16 @@ def sessions(cohorts: Iterable[Cohort], *, today: datetime.date | None = None) -
             outcomes["cancelled_late"] += n
     outcomes["upcoming"] = outcomes[SessionStatus.PROPOSED] + outcomes[SessionStatus.ACCEPTED]
 
-    agg = (
-        pairs_with_minutes(ids)
-        .annotate(held=held_sessions(), expected=expected_by_cohort(expected))
-        .aggregate(
-            pairs=Count("pk"),
-            held_total=Coalesce(Sum("held"), 0),
-            expected_total=Coalesce(Sum("expected"), 0),
-            with_held=Count("pk", filter=Q(held__gt=0)),
-            on_track=Count("pk", filter=Q(held__gt=0, held__gte=F("expected"))),
-            behind=Count("pk", filter=Q(held__gt=0, held__lt=F("expected"))),
-            minutes=Coalesce(Sum("total_min"), 0),
-        )
-    )
+    figures = pair_figures(ids) if figures is None else figures
+    agg = {
+        "pairs": len(figures),
+        "held_total": sum(f.held for f in figures),
+        "expected_total": sum(expected.get(f.cohort_id, 0) for f in figures),
+        "with_held": sum(1 for f in figures if f.held > 0),
+        "on_track": sum(1 for f in figures if f.held > 0 and f.held >= expected.get(f.cohort_id, 0)),
+        "behind": sum(1 for f in figures if f.held > 0 and f.held < expected.get(f.cohort_id, 0)),
+        "minutes": sum(f.total_min for f in figures),
+    }
     n_pairs, with_held = agg["pairs"], agg["with_held"]
     all_pairs, met = activity(n_pairs), activity(with_held)
     on_track, behind = pairs(agg["on_track"]), pairs(agg["behind"])

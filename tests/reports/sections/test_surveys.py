@@ -211,8 +211,8 @@ def test_the_report_pages_cost_the_same_queries_for_ten_times_the_answers(
         client = client_for(person)
         client.get(reverse("reports:index"))
         for cohort in (small, big):
-            # session + user (2), the cohort (1), the report (12), the survey results (3), comments (admins)
-            with django_assert_num_queries(18 + comments):
+            # session + user (2), the cohort (1), the report (10), the survey results (3), comments (admins)
+            with django_assert_num_queries(16 + comments):
                 assert client.get(reverse("reports:cohort", args=[cohort.pk])).status_code == 200
 
 
