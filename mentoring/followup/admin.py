@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from mentoring.core.admin import PrivateFieldsAdmin
 from mentoring.followup.models import FitCheck, FollowupAction
 
 
 @admin.register(FitCheck)
-class FitCheckAdmin(admin.ModelAdmin):
+class FitCheckAdmin(PrivateFieldsAdmin):
     list_display = ["partnership", "author", "answer", "share_words", "updated_at"]
     list_filter = ["answer"]
     fields = ["partnership", "author", "answer", "share_words", "created_at", "updated_at"]
@@ -18,7 +19,7 @@ class FitCheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowupAction)
-class FollowupActionAdmin(admin.ModelAdmin):
+class FollowupActionAdmin(PrivateFieldsAdmin):
     list_display = ["partnership", "kind", "by", "created_at"]
     list_filter = ["kind"]
     readonly_fields = ["partnership", "kind", "by", "text", "key", "created_at"]

@@ -20,6 +20,8 @@ class FitCheck(models.Model):
     neither. A partner may change their answer: the row is updated, so each partner has at most one.
     """
 
+    private_fields = ("words",)
+
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="fit_checks")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField("shall we go on?", max_length=16, choices=FitAnswer.choices)

@@ -158,7 +158,7 @@ def _runs(open_cohorts, now: datetime.datetime) -> list[AttentionLine]:
     return lines
 
 
-def _at_risk(now: datetime.datetime) -> list[AttentionLine]:
+def at_risk_lines(now: datetime.datetime) -> list[AttentionLine]:
     """Pairs at risk per active cohort: the at-risk list's own four queries."""
     counts: Counter[Cohort] = Counter()
     cohorts: dict[int, Cohort] = {}
@@ -268,7 +268,7 @@ def attention_for(user: User, *, now: datetime.datetime | None = None) -> Attent
             *_applications(open_cohorts),
             *_cohorts(open_cohorts, today),
             *_runs(open_cohorts, now),
-            *_at_risk(now),
+            *at_risk_lines(now),
             *_unsigned(now),
             *_surveys(open_cohorts, today),
             *_imports(now),

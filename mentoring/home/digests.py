@@ -9,8 +9,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.followup.selectors import at_risk_counts
 from mentoring.notifications.digests import Section, register_section
-from mentoring.programs.models import Enrollment
+from mentoring.programs.models import Cohort, Enrollment
 from mentoring.surveys import selectors as survey_selectors
 from mentoring.surveys.models import Assessment
 from sessions_log.models import CheckIn
@@ -86,6 +87,19 @@ def contact_requests(since: datetime.datetime, until: datetime.datetime) -> Sect
     )
 
 
+def pairs_at_risk(since: datetime.datetime, until: datetime.datetime) -> Section:
+    """Pairs at risk now in each active cohort, for the at-risk list's reasons (mentoring.followup)."""
+    counts = at_risk_counts(now=until)
+    cohorts = Cohort.objects.filter(pk__in=counts).select_related("program").order_by("program__name", "name")
+    return Section(
+        title=f"Pairs at risk ({sum(counts.values())})",
+        lines=[f"{cohort.program.name}, {cohort.name}: {counts[cohort.pk]} at risk" for cohort in cohorts],
+        link=reverse("followup:at_risk", args=[cohorts[0].pk]) if counts else reverse("programs:program_list"),
+        empty="No pair is at risk.",
+    )
+
+
+register_section("pairs_at_risk", pairs_at_risk, order=15)
 register_section("new_enrollments", new_enrollments, order=10)
 register_section("surveys_closing", surveys_closing, order=20)
 register_section("contact_requests", contact_requests, order=30)

@@ -63,6 +63,8 @@ PUBLIC_TEXT = {
     "matching.MatchUnmatched.reason",
     "matching.MatchUnmatched.suggestions",
     "matching.MatchUnmatched.fallbacks",
+    # What a program admin wrote to a pair (a nudge, a reason for ending it): the pair and the program team read it.
+    "followup.FollowupAction.text",
     # What the outbox recorded about a message, never its words.
     "notifications.Message.subject",
     "notifications.Message.headers",

@@ -149,7 +149,7 @@ def test_a_nudge_is_sent_to_both_once_even_when_submitted_twice_and_recorded(cli
     first = client.post(reverse("followup:nudge", args=[pair.pk]), data)
     second = client.post(reverse("followup:nudge", args=[pair.pk]), data)
     assert first.status_code == 302 and second.status_code == 400
-    nudges = Message.objects.filter(kind="followup_nudge")
+    nudges = Message.objects.filter(channel="email", kind="followup_nudge")
     assert sorted(nudges.values_list("address", flat=True)) == sorted([pair.member_a.email, pair.member_b.email])
     assert "time to meet again" in nudges.first().body
     action = FollowupAction.objects.get()
@@ -159,14 +159,14 @@ def test_a_nudge_is_sent_to_both_once_even_when_submitted_twice_and_recorded(cli
 def test_a_nudge_without_words_is_refused_with_a_field_error(client_for, program_admin, pair):
     response = client_for(program_admin).post(reverse("followup:nudge", args=[pair.pk]), {"once": "t", "text": " "})
     assert response.status_code == 400 and response.context["form"].errors["text"]
-    assert not FollowupAction.objects.exists() and not Message.objects.exists()
+    assert not FollowupAction.objects.exists() and not Message.objects.filter(channel="email").exists()
 
 
 def test_the_rematch_offer_tells_both_the_same_kind_words_without_naming_who_said_no(client_for, program_admin, pair):
     FitCheck.objects.create(partnership=pair, author=pair.member_a, answer="no", words="Ben is never on time")
     response = client_for(program_admin).post(reverse("followup:rematch_offer", args=[pair.pk]), {"once": "t1"})
     assert response.status_code == 302
-    offers = list(Message.objects.filter(kind="followup_rematch_offer"))
+    offers = list(Message.objects.filter(channel="email", kind="followup_rematch_offer"))
     assert len(offers) == 2
     for message in offers:
         assert "nobody's fault" in message.body
@@ -176,7 +176,7 @@ def test_the_rematch_offer_tells_both_the_same_kind_words_without_naming_who_sai
 
 def test_asking_for_a_check_in_e_mails_both_a_link_to_their_fit_check(client_for, program_admin, pair):
     client_for(program_admin).post(reverse("followup:checkin_request", args=[pair.pk]), {"once": "t2"})
-    messages = Message.objects.filter(kind="followup_checkin_request")
+    messages = Message.objects.filter(channel="email", kind="followup_checkin_request")
     assert messages.count() == 2
     assert reverse("followup:fit_check", args=[pair.pk]) in messages.first().body
 
@@ -189,7 +189,7 @@ def test_ending_the_pair_uses_the_partnership_service_and_is_recorded(client_for
     assert response.status_code == 302
     pair.refresh_from_db()
     assert (pair.status, pair.end_reason) == (PartnershipStatus.ENDED, "They asked us to.")
-    assert Message.objects.filter(kind="partnership_ended").count() == 2
+    assert Message.objects.filter(channel="email", kind="partnership_ended").count() == 2
     assert FollowupAction.objects.get().kind == "end"
 
 

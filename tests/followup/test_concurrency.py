@@ -35,11 +35,11 @@ def test_the_same_nudge_sent_twice_at_once_goes_out_once():
     _, refusals = run_together([nudge, nudge])
     assert len(refusals) == 1
     assert FollowupAction.objects.count() == 1
-    assert Message.objects.filter(kind="followup_nudge").count() == 2  # one to each partner
+    assert Message.objects.filter(channel="email", kind="followup_nudge").count() == 2  # one to each partner
 
 
 def test_two_beats_at_once_warn_an_inactive_pair_once():
     PartnershipFactory(cohort=ActiveCohortFactory(auto_close_inactive_days=30), started_at=days_ago(40))
     run_together([services.inactive_pairs_sweep, services.inactive_pairs_sweep])
     assert FollowupAction.objects.filter(kind="auto_warning").count() == 1
-    assert Message.objects.filter(kind="followup_inactive_warning").count() == 2
+    assert Message.objects.filter(channel="email", kind="followup_inactive_warning").count() == 2

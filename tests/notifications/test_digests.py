@@ -111,3 +111,31 @@ def test_a_section_registered_again_replaces_the_earlier_one():
         from mentoring.home import digests as home_digests
 
         digests.register_section("new_enrollments", home_digests.new_enrollments, order=10)
+
+
+def test_the_digest_counts_the_pairs_at_risk_per_cohort(django_capture_on_commit_callbacks):
+    from tests.factories import ActiveCohortFactory, PartnershipFactory
+    from tests.followup.conftest import days_ago
+
+    ProgramAdminFactory()
+    cohort = ActiveCohortFactory(cadence="weekly")
+    now = timezone.now()
+    for _ in range(2):  # nothing held or planned in 20 days of a weekly cadence
+        PartnershipFactory(
+            cohort=cohort,
+            member_a=UserFactory(last_login=now),
+            member_b=UserFactory(last_login=now),
+            started_at=days_ago(20),
+        )
+    with django_capture_on_commit_callbacks(execute=False):
+        digests.admin_weekly_digests_queue()
+    body = _digests().get().body
+    assert "Pairs at risk (2)" in body and f"{cohort.program.name}, {cohort.name}: 2 at risk" in body
+    assert f"/followup/cohorts/{cohort.pk}/at-risk/" in body
+
+
+def test_a_week_without_pairs_at_risk_says_so(django_capture_on_commit_callbacks):
+    ProgramAdminFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        digests.admin_weekly_digests_queue()
+    assert "No pair is at risk." in _digests().get().body

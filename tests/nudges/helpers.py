@@ -24,11 +24,11 @@ def sweep(now: datetime.datetime) -> dict[str, int]:
 
 
 def keys(kind: str) -> list[str]:
-    return sorted(Message.objects.filter(kind=kind).values_list("key", flat=True))
+    return sorted(Message.objects.filter(channel="email", kind=kind).values_list("key", flat=True))
 
 
 def recipients(kind: str) -> list[int]:
-    return sorted(Message.objects.filter(kind=kind).values_list("recipient_id", flat=True))
+    return sorted(Message.objects.filter(channel="email", kind=kind).values_list("recipient_id", flat=True))
 
 
 def held_session(*, end: datetime.datetime, pair=None, **kwargs):

@@ -84,7 +84,7 @@ def test_the_reminder_links_to_the_check_in_page_in_the_recipients_time_zone():
     member.timezone = "Asia/Tokyo"
     member.save(update_fields=["timezone"])
     sweep(now)
-    message = Message.objects.get(kind="checkin_due", recipient=member)
+    message = Message.objects.filter(channel="email").get(kind="checkin_due", recipient=member)
     assert f"https://twoway.example/sessions/{session.pk}/check-in/" in message.body
     assert f'href="https://twoway.example/sessions/{session.pk}/check-in/"' in message.html
     day = timezone.localtime(session.start, zoneinfo.ZoneInfo("Asia/Tokyo"))
@@ -97,7 +97,7 @@ def test_the_first_reminder_says_another_follows_only_when_the_window_allows_it(
     other = held_session(end=now - DAY)
     other.partnership.cohort.__class__.objects.filter(pk=other.partnership.cohort_id).update(checkin_due_days=1)
     sweep(now)
-    to_first = Message.objects.get(kind="checkin_due", recipient=session.partnership.member_a)
-    to_other = Message.objects.get(kind="checkin_due", recipient=other.partnership.member_a)
+    to_first = Message.objects.filter(channel="email").get(kind="checkin_due", recipient=session.partnership.member_a)
+    to_other = Message.objects.filter(channel="email").get(kind="checkin_due", recipient=other.partnership.member_a)
     assert "One more reminder follows in two days" in to_first.html
     assert "This is the last reminder" in to_other.html and "(last reminder)" in to_other.subject

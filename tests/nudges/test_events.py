@@ -25,7 +25,7 @@ def test_publishing_tells_the_unmatched_person_why_and_what_happens_next_once(pr
     people = four_people(cohort)
     run = matching_services.match_run_start(cohort=cohort, started_by=program_admin)
     publish_now(run, program_admin)
-    message = Message.objects.get(kind="unmatched_at_publishing")
+    message = Message.objects.filter(channel="email").get(kind="unmatched_at_publishing")
     assert message.recipient_id == people["eve"].pk
     assert message.key == nudge_key("unmatched_at_publishing", run.pk, people["eve"].pk)
     assert "Nobody in this cohort offers the skills you want to learn." in message.body
@@ -33,7 +33,7 @@ def test_publishing_tells_the_unmatched_person_why_and_what_happens_next_once(pr
     assert "https://twoway.example/me/profile/edit/" in message.body
     # The daily sweep finds the run published and its unmatched told: nothing more.
     assert sweep(moment())["unmatched_at_publishing"] == 0
-    assert Message.objects.filter(kind="unmatched_at_publishing").count() == 1
+    assert Message.objects.filter(channel="email", kind="unmatched_at_publishing").count() == 1
 
 
 def test_the_sweep_tells_the_unmatched_of_a_run_whose_publishing_told_nobody(program_admin):
@@ -41,9 +41,11 @@ def test_the_sweep_tells_the_unmatched_of_a_run_whose_publishing_told_nobody(pro
     people = four_people(cohort)
     run = matching_services.match_run_start(cohort=cohort, started_by=program_admin)
     publish_now(run, program_admin)
-    Message.objects.filter(kind="unmatched_at_publishing").delete()  # as if the receiver had not been there
+    Message.objects.filter(
+        channel="email", kind="unmatched_at_publishing"
+    ).delete()  # as if the receiver had not been there
     assert sweep(moment())["unmatched_at_publishing"] == 1
-    assert Message.objects.get(kind="unmatched_at_publishing").recipient_id == people["eve"].pk
+    assert Message.objects.filter(channel="email").get(kind="unmatched_at_publishing").recipient_id == people["eve"].pk
 
 
 def test_nobody_else_is_named_to_the_unmatched_person():
@@ -80,7 +82,7 @@ def test_closing_a_cohort_sends_each_partner_what_their_pair_did(settings):
     held_session(end=now - 3 * DAY, pair=pair, halves=(30, 30), halves__first_mentor=pair.member_b)
     GoalFactory(partnership=pair, owner=pair.member_a, title="Write my first SQL join", progress=70)
     cohort_close(cohort=pair.cohort)
-    to_a = Message.objects.get(kind="cohort_summary", recipient=pair.member_a)
+    to_a = Message.objects.filter(channel="email").get(kind="cohort_summary", recipient=pair.member_a)
     assert "Sessions held: 2" in to_a.body
     assert f"You taught {pair.member_b.display_name}: 60 minutes" in to_a.body
     assert f"{pair.member_b.display_name} taught you: 55 minutes" in to_a.body
@@ -88,7 +90,7 @@ def test_closing_a_cohort_sends_each_partner_what_their_pair_did(settings):
     assert "Alumni stay reachable" in to_a.body
     assert "what you have learned: https://twoway.example/\n" in to_a.body  # no alumni page yet: the home page
     assert f"https://twoway.example/partnerships/{pair.pk}/" in to_a.body
-    to_b = Message.objects.get(kind="cohort_summary", recipient=pair.member_b)
+    to_b = Message.objects.filter(channel="email").get(kind="cohort_summary", recipient=pair.member_b)
     assert "You taught" in to_b.body and ": 55 minutes" in to_b.body
 
 
@@ -97,7 +99,7 @@ def test_closing_sends_no_summary_to_a_pair_that_ended_before_or_a_withdrawn_per
     ended = PartnershipFactory(cohort=pair.cohort, status="ended", ended_at=moment() - datetime.timedelta(days=9))
     pair.cohort.enrollments.filter(user=pair.member_b).update(status="withdrawn")
     cohort_close(cohort=pair.cohort)
-    assert list(Message.objects.filter(kind="cohort_summary").values_list("recipient_id", flat=True)) == [
-        pair.member_a_id
-    ]
+    assert list(
+        Message.objects.filter(channel="email", kind="cohort_summary").values_list("recipient_id", flat=True)
+    ) == [pair.member_a_id]
     assert ended.pk

@@ -48,7 +48,9 @@ def test_log_reminder_a_day_after_to_both_partners_once():
     assert keys("session_log_due") == sorted(
         nudge_key("session_log_due", session.pk, member.pk) for member in session.partnership.members
     )
-    assert f"/sessions/{session.pk}/log/" in Message.objects.filter(kind="session_log_due").first().body
+    assert (
+        f"/sessions/{session.pk}/log/" in Message.objects.filter(channel="email", kind="session_log_due").first().body
+    )
 
 
 def test_no_log_reminder_for_a_logged_session():
@@ -70,7 +72,8 @@ def test_cadence_counts_from_the_last_session_with_the_agreements_cadence():
     assert sweep(now + DAY)["cadence_lapsed"] == 0
     assert keys("cadence_lapsed")[0].endswith(f":{session.pk}")
     assert (
-        f"/sessions/partnerships/{session.partnership_id}/new/" in Message.objects.filter(kind="cadence_lapsed")[0].body
+        f"/sessions/partnerships/{session.partnership_id}/new/"
+        in Message.objects.filter(channel="email", kind="cadence_lapsed")[0].body
     )
 
 
@@ -103,14 +106,17 @@ def test_agreement_reminder_seven_days_after_the_match_to_whoever_has_not_signed
     assert sweep(now)["agreement_unsigned"] == 1
     assert recipients("agreement_unsigned") == [pair.member_b_id]
     assert sweep(now + DAY)["agreement_unsigned"] == 0
-    assert f"/partnerships/{pair.pk}/#agreement" in Message.objects.get(kind="agreement_unsigned").body
+    assert (
+        f"/partnerships/{pair.pk}/#agreement"
+        in Message.objects.filter(channel="email").get(kind="agreement_unsigned").body
+    )
 
 
 def test_a_pair_without_an_agreement_is_asked_to_write_it():
     now = moment()
     PartnershipFactory(started_at=now - 8 * DAY)
     assert sweep(now)["agreement_unsigned"] == 2
-    assert "no agreement yet" in Message.objects.filter(kind="agreement_unsigned")[0].body
+    assert "no agreement yet" in Message.objects.filter(channel="email", kind="agreement_unsigned")[0].body
 
 
 # --- Goals: after the second held session, none set --------------------------------------------------------------
@@ -140,7 +146,7 @@ def test_survey_reminder_two_days_before_it_closes_to_those_who_have_not_answere
     assert sweep(now + DAY)["survey_closing"] == 1
     assert recipients("survey_closing") == [pair.member_b_id]
     assert sweep(now + 2 * DAY)["survey_closing"] == 0
-    assert f"/programs/surveys/{survey.pk}/" in Message.objects.get(kind="survey_closing").body
+    assert f"/programs/surveys/{survey.pk}/" in Message.objects.filter(channel="email").get(kind="survey_closing").body
 
 
 def test_no_survey_reminder_after_it_closed_early():
@@ -209,7 +215,7 @@ def test_an_ended_pair_gets_no_nudge():
     pair = _everything_due(now)
     PartnershipFactory._meta.model.objects.filter(pk=pair.pk).update(status="ended", ended_at=now)
     sweep(now)
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(channel="email").exists()
 
 
 def test_a_withdrawn_participant_gets_no_nudge_but_their_partner_does():
@@ -217,7 +223,7 @@ def test_a_withdrawn_participant_gets_no_nudge_but_their_partner_does():
     pair = _everything_due(now)
     Enrollment.objects.filter(user=pair.member_a).update(status="withdrawn")
     sweep(now)
-    assert set(Message.objects.values_list("recipient_id", flat=True)) == {pair.member_b_id}
+    assert set(Message.objects.filter(channel="email").values_list("recipient_id", flat=True)) == {pair.member_b_id}
 
 
 def test_a_closed_cohort_gets_no_nudge():
@@ -225,7 +231,7 @@ def test_a_closed_cohort_gets_no_nudge():
     pair = _everything_due(now)
     pair.cohort.__class__.objects.filter(pk=pair.cohort_id).update(status="closed")
     sweep(now)
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(channel="email").exists()
 
 
 def test_only_the_survey_closing_soon_is_reminded_of_not_the_cohorts_other_one():
@@ -236,4 +242,4 @@ def test_only_the_survey_closing_soon_is_reminded_of_not_the_cohorts_other_one()
     soon = AssessmentFactory(cohort=pair.cohort, kind="end", opens_on=today - DAY, closes_on=today + 2 * DAY)
     assert sweep(now)["survey_closing"] == 2
     assert keys("survey_closing") == sorted(nudge_key("survey_closing", soon.pk, m.pk) for m in pair.members)
-    assert "The end survey" in Message.objects.filter(kind="survey_closing")[0].body
+    assert "The end survey" in Message.objects.filter(channel="email", kind="survey_closing")[0].body
