@@ -121,6 +121,7 @@ class SessionProposeForm(SessionTimeForm):
         if not self.is_bound:
             return {}
         zone = user_zone(self.viewer).key
+        earliest, latest = meeting_window()
         found = {}
         for n, date_field, time_field in self.slots():
             try:
@@ -128,8 +129,8 @@ class SessionProposeForm(SessionTimeForm):
                 time = time_field.field.to_python(time_field.data)
             except ValidationError:
                 continue
-            if day is None or time is None:
-                continue
+            if day is None or time is None or not earliest <= day <= latest:
+                continue  # outside the window its field refuses, and where a zone's offset could overflow the date
             try:
                 found[n] = local_to_utc(day, time, zone)
             except (ValidationError, OverflowError):

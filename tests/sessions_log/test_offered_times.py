@@ -3,6 +3,7 @@ times offered, and the partner picks one (the calendar invitation goes out for t
 
 import datetime
 import importlib
+import zoneinfo
 
 import pytest
 from django.apps import apps
@@ -122,7 +123,9 @@ def test_bad_offered_times_are_field_errors_and_nothing_is_written(fatima_and_ra
 
 
 def test_an_offered_time_in_the_past_is_refused_on_its_field(fatima_and_ravi, client_for):
-    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()  # inside the window, in the past
+    # Yesterday on Ravi's own clock: inside the window his form allows, and in the past.
+    kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
+    yesterday = (timezone.localdate(timezone=kolkata) - datetime.timedelta(days=1)).isoformat()
     response = client_for(fatima_and_ravi.member_a).post(
         propose_url(fatima_and_ravi), form((DAY, "10:00"), (yesterday, "10:00"))
     )
