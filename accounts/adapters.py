@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404
 from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
 from mentoring.notifications.services import Content, Draft, messages_queue
@@ -24,7 +25,18 @@ def domain_error_message() -> str:
     return f"Sign up with your company e-mail address ({domains}). Other addresses cannot join this program."
 
 
+# A page that asked a visitor to sign in first (an invitation link) leaves its path here, so that whichever way they
+# sign in (the sign-in form, a new account, a first password chosen through a reset e-mail), they come back to it.
+AFTER_SIGN_IN_SESSION_KEY = "after_sign_in"
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        path = request.session.pop(AFTER_SIGN_IN_SESSION_KEY, "")
+        if path and url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/"):
+            return path
+        return super().get_login_redirect_url(request)
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         if not email_domain_allowed(email):

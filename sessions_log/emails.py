@@ -62,6 +62,8 @@ def session_message_draft(
         "by_recipient": actor is not None and actor.pk == recipient.pk,
         "partnership_active": partnership.status == "active",
         "lead_hours": lead_hours or 0,
+        # A proposal of several times lists them all; the partner picks one on the session page.
+        "offered": list(session.offered_times.order_by("start")) if kind == EmailKind.PROPOSAL else [],
     }
     return message_draft(
         kind=f"session_{kind}",

@@ -1,5 +1,7 @@
 """Forms for sessions: times are entered in the viewer's own time zone and turned into UTC here."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -47,6 +49,19 @@ class SessionTimeForm(forms.Form):
 
 
 class SessionProposeForm(SessionTimeForm):
+    """A proposal offers one time (``date``, ``time``) and up to two more (``date_2``/``time_2``, ``date_3``/
+    ``time_3``); the partner picks one. ``cleaned_data["other_starts"]`` are the extra times as UTC instants."""
+
+    OTHER_SLOTS = (2, 3)
+
+    date_2 = BoundedDateField(label="Second date", window=meeting_window, required=False)
+    time_2 = forms.TimeField(
+        label="Second time", required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
+    date_3 = BoundedDateField(label="Third date", window=meeting_window, required=False)
+    time_3 = forms.TimeField(
+        label="Third time", required=False, widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
     location = forms.CharField(
         label="Place or video link",
         max_length=300,
@@ -59,6 +74,68 @@ class SessionProposeForm(SessionTimeForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you would like to cover. Each of you picks the topic of the half you are mentee in.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in self.OTHER_SLOTS:
+            self.fields[f"time_{n}"].help_text = self.fields["time"].help_text
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = user_zone(self.viewer).key
+        taken = [cleaned["start"]] if "start" in cleaned else []
+        others = []
+        for n in self.OTHER_SLOTS:
+            date_name, time_name = f"date_{n}", f"time_{n}"
+            if date_name in self.errors or time_name in self.errors:
+                continue
+            day, time = cleaned.get(date_name), cleaned.get(time_name)
+            if day is None and time is None:
+                continue
+            if day is None or time is None:
+                missing = date_name if day is None else time_name
+                self.add_error(missing, "Give both a date and a time, or leave both empty.")
+                continue
+            try:
+                start = local_to_utc(day, time, zone)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error(time_name, message)
+                continue
+            if start <= timezone.now():
+                self.add_error(date_name, "That time is in the past. Pick a date and time that are still to come.")
+            elif start in taken:
+                self.add_error(time_name, "You already offer this time. Offer a different one, or leave it empty.")
+            else:
+                taken.append(start)
+                others.append(start)
+        cleaned["other_starts"] = others
+        return cleaned
+
+    def slots(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        """The three times of the form: (number, date field, time field)."""
+        return [(1, self["date"], self["time"])] + [(n, self[f"date_{n}"], self[f"time_{n}"]) for n in self.OTHER_SLOTS]
+
+    def entered_starts(self) -> dict[int, datetime.datetime]:
+        """The times typed so far that are real instants (for showing them on the partner's clock), by number."""
+        if not self.is_bound:
+            return {}
+        zone = user_zone(self.viewer).key
+        earliest, latest = meeting_window()
+        found = {}
+        for n, date_field, time_field in self.slots():
+            try:
+                day = date_field.field.to_python(date_field.data)
+                time = time_field.field.to_python(time_field.data)
+            except ValidationError:
+                continue
+            if day is None or time is None or not earliest <= day <= latest:
+                continue  # outside the window its field refuses, and where a zone's offset could overflow the date
+            try:
+                found[n] = local_to_utc(day, time, zone)
+            except (ValidationError, OverflowError):
+                continue
+        return found
 
 
 class SessionOtherTimeForm(SessionTimeForm):
@@ -74,6 +151,12 @@ class SessionOtherTimeForm(SessionTimeForm):
 class SessionRescheduleForm(SessionTimeForm):
     location = forms.CharField(label="Place or video link", max_length=300)
     reason = forms.CharField(label="Why are you moving it?", max_length=300)
+
+
+class PickTimeForm(forms.Form):
+    """Which of the offered times the partner picks; empty for a proposal of one time."""
+
+    offered = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class ReasonForm(forms.Form):

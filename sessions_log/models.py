@@ -176,6 +176,29 @@ class Session(models.Model):
         return {"a": [p.member_a], "b": [p.member_b], "both": [p.member_a, p.member_b]}.get(self.no_show, [])
 
 
+# A proposal offers one to this many times; the partner picks one of them (or declines them all).
+MAX_OFFERED_TIMES = 3
+
+
+class OfferedTime(models.Model):
+    """One of the times a proposal offers. The session's own start and end are the first offered time until the
+    partner picks one; then they are the picked time. A proposal from before offered times existed has one."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="offered_times")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["session", "start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "start"], name="offered_time_once_per_session"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="offered_time_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offered time {self.start:%Y-%m-%d %H:%M} UTC for session {self.session_id}"
+
+
 class SessionHalf(models.Model):
     """One half of a session: one partner mentors, the other is mentee and chooses the topic."""
 

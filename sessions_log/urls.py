@@ -7,6 +7,7 @@ app_name = "sessions_log"
 urlpatterns = [
     path("partnerships/<int:partnership_id>/", views.partnership_sessions, name="partnership_sessions"),
     path("partnerships/<int:partnership_id>/new/", views.session_propose, name="session_propose"),
+    path("partnerships/<int:partnership_id>/partner-clock/", views.partner_clock, name="partner_clock"),
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/accept/", views.session_accept, name="session_accept"),
     path("<int:pk>/decline/", views.session_decline, name="session_decline"),

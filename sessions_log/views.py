@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import employee_required, program_admin_required
@@ -15,6 +16,7 @@ from sessions_log import permissions, selectors, services
 from sessions_log.forms import (
     CheckInForm,
     NoteForm,
+    PickTimeForm,
     ReasonForm,
     SessionLogForm,
     SessionOtherTimeForm,
@@ -23,6 +25,7 @@ from sessions_log.forms import (
     TopicForm,
 )
 from sessions_log.models import SessionHalf, SessionStatus
+from sessions_log.times import partner_time, user_zone
 
 
 def _form_page(request, *, form, session=None, title: str, intro: str = "", submit: str, status: int = 200, **extra):
@@ -41,7 +44,20 @@ def session_propose(request, partnership_id: int):
         messages.error(request, "This partnership has ended: no new sessions can be scheduled.")
         return redirect("sessions_log:partnership_sessions", partnership.pk)
     partner = partnership.partner_of(request.user)
+    minutes = partnership.cohort.session_length_minutes
     form = SessionProposeForm(request.POST or None, viewer=request.user)
+
+    def proposed(session) -> str:
+        # Saying it is not refusing it: a time outside the partner's day is the proposer's call.
+        for start in sorted([form.cleaned_data["start"], *form.cleaned_data["other_starts"]]):
+            if warning := partner_time(start, minutes, viewer=request.user, partner=partner).warning:
+                messages.warning(request, warning)
+        several = bool(form.cleaned_data["other_starts"])
+        return (
+            f"Proposed. {partner.display_name} gets an e-mail to "
+            f"{'pick one of the times' if several else 'accept it'} or suggest another time."
+        )
+
     if done := submit(
         request,
         form,
@@ -49,24 +65,63 @@ def session_propose(request, partnership_id: int):
             partnership=partnership,
             proposed_by=request.user,
             start=data["start"],
+            other_starts=data["other_starts"],
             location=data["location"],
             agenda=data["agenda"],
             base_url=base_url(request),
         ),
-        success=f"Proposed. {partner.display_name} gets an e-mail to accept it or suggest another time.",
+        success=proposed,
         then=lambda session: session,
     ):
         return done
-    minutes = partnership.cohort.session_length_minutes
-    return _form_page(
+    entered = form.entered_starts()
+    slots = [
+        {
+            "n": n,
+            "suffix": "" if n == 1 else f"_{n}",
+            "date": date_field,
+            "time": time_field,
+            "clocks": partner_time(entered[n], minutes, viewer=request.user, partner=partner) if n in entered else None,
+        }
+        for n, date_field, time_field in form.slots()
+    ]
+    return render(
         request,
-        form=form,
-        title=f"Propose a session with {partner.display_name}",
-        intro=f"Sessions last {minutes} minutes: {minutes // 2} for each of you to mentor the other.",
-        submit="Propose this time",
+        "sessions_log/session_propose.html",
+        {
+            "form": form,
+            "slots": slots,
+            "partnership": partnership,
+            "partner": partner,
+            "partner_zone": user_zone(partner).key,
+            "partner_now": timezone.localtime(timezone.now(), user_zone(partner)),
+            "minutes": minutes,
+            "back_url": selectors.partnership_back_url(partnership),
+        },
         status=400 if request.method == "POST" else 200,
-        back_url=selectors.partnership_back_url(partnership),
     )
+
+
+@employee_required
+def partner_clock(request, partnership_id: int):
+    """The two partners: one typed time on the partner's clock, with a warning outside their working day (the
+    proposal form asks for it as each time is typed). Bad or missing input answers with nothing to show."""
+    partnership = permissions.partnership_for_member(request.user, partnership_id)
+    partner = partnership.partner_of(request.user)
+    slot = request.GET.get("slot", "1")
+    suffix = "" if slot == "1" else f"_{slot}"
+    clocks = None
+    if slot in ("1", "2", "3"):
+        form = SessionProposeForm(
+            {"date": request.GET.get(f"date{suffix}", ""), "time": request.GET.get(f"time{suffix}", "")},
+            viewer=request.user,
+        )
+        start = form.entered_starts().get(1)
+        if start is not None:
+            clocks = partner_time(
+                start, partnership.cohort.session_length_minutes, viewer=request.user, partner=partner
+            )
+    return render(request, "sessions_log/_partner_clock.html", {"clocks": clocks, "slot": slot, "partner": partner})
 
 
 @employee_required
@@ -90,11 +145,18 @@ def session_detail(request, pk: int):
 @require_POST
 @employee_required
 def session_accept(request, pk: int):
-    """The partner who did not propose the time: accept it (both get a calendar invitation)."""
+    """The partner who did not propose the time: accept it, or pick one of the times offered (``offered``); both get
+    a calendar invitation for that time alone."""
     session = permissions.session_for(request.user, pk)
+    form = PickTimeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick one of the times offered.")
+        return redirect(session)
     return act(
         request,
-        lambda: services.session_accept(session=session, by=request.user, base_url=base_url(request)),
+        lambda: services.session_accept(
+            session=session, by=request.user, base_url=base_url(request), offered_time_id=form.cleaned_data["offered"]
+        ),
         success="Accepted. The calendar invitation is on its way to both of you.",
         then=session,
     )

@@ -189,6 +189,25 @@ class EnrollmentForm(forms.Form):
 EMAIL_MAX_LENGTH = 254
 
 
+def _parse_emails(text: str, *, most: int, doing: str) -> list[str]:
+    """Addresses separated by commas, semicolons, spaces or new lines, lower-cased; every bad one is named."""
+    parts = [p for p in re.split(r"[,;\s]+", text) if p]
+    if len(parts) > most:
+        raise forms.ValidationError(f"{doing} at most {most} people at once.")
+    bad = []
+    for part in parts:
+        try:
+            validate_email(part)
+        except forms.ValidationError:
+            bad.append(f"“{part[:60]}{'…' if len(part) > 60 else ''}” is not a valid e-mail address.")
+            continue
+        if len(part) > EMAIL_MAX_LENGTH:
+            bad.append(f"“{part[:60]}…” is longer than the {EMAIL_MAX_LENGTH} characters an e-mail address may have.")
+    if bad:
+        raise forms.ValidationError([forms.ValidationError(message, code="invalid") for message in bad])
+    return list(dict.fromkeys(p.lower() for p in parts))
+
+
 class InviteForm(forms.Form):
     emails = forms.CharField(
         label="E-mail addresses",
@@ -197,25 +216,51 @@ class InviteForm(forms.Form):
     )
 
     def clean_emails(self) -> list[str]:
-        parts = [p for p in re.split(r"[,;\s]+", self.cleaned_data["emails"]) if p]
-        if not parts:
+        emails = _parse_emails(self.cleaned_data["emails"], most=MAX_INVITES_AT_ONCE, doing="Invite")
+        if not emails:
             raise forms.ValidationError("Enter at least one e-mail address.")
-        if len(parts) > MAX_INVITES_AT_ONCE:
-            raise forms.ValidationError(f"Invite at most {MAX_INVITES_AT_ONCE} people at once.")
-        bad = []
-        for part in parts:
-            try:
-                validate_email(part)
-            except forms.ValidationError:
-                bad.append(f"“{part[:60]}{'…' if len(part) > 60 else ''}” is not a valid e-mail address.")
-                continue
-            if len(part) > EMAIL_MAX_LENGTH:
-                bad.append(
-                    f"“{part[:60]}…” is longer than the {EMAIL_MAX_LENGTH} characters an e-mail address may have."
-                )
-        if bad:
-            raise forms.ValidationError([forms.ValidationError(message, code="invalid") for message in bad])
-        return [p.lower() for p in parts]
+        return emails
+
+
+class BulkEnrollForm(forms.Form):
+    """Many people at once: typed addresses, a department, the last import, or any mix of them. ``expected`` is the
+    fingerprint of the summary the admin confirms."""
+
+    MAX_TYPED = 1000
+
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line, or separated by commas. They must already have an account.",
+    )
+    department = forms.ChoiceField(label="Everyone in a department", required=False)
+    last_import = forms.BooleanField(label="Everyone in the last employee import", required=False)
+    expected = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, departments: list[str], last_import=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "— none —"), *((name, name) for name in departments)]
+        field = self.fields["last_import"]
+        if last_import is None:
+            field.disabled = True
+            field.help_text = "No employee file has been imported yet."
+        else:
+            field.help_text = (
+                f"{last_import.file_name}, imported {last_import.committed_at:%d %b %Y}: "
+                f"{last_import.row_count} {'person' if last_import.row_count == 1 else 'people'}."
+            )
+
+    def clean_emails(self) -> list[str]:
+        return _parse_emails(self.cleaned_data["emails"], most=self.MAX_TYPED, doing="Enroll")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("emails") or cleaned.get("department") or cleaned.get("last_import")):
+            raise forms.ValidationError(
+                "Paste e-mail addresses, choose a department or tick the last import: nobody is chosen yet."
+            )
+        return cleaned
 
 
 class AddPersonForm(forms.Form):

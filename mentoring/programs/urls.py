@@ -25,6 +25,7 @@ urlpatterns = [
     path("manage/cohorts/<int:pk>/close/", views.cohort_close, name="cohort_close"),
     path("manage/cohorts/<int:pk>/invite/", views.cohort_invite, name="cohort_invite"),
     path("manage/cohorts/<int:pk>/add-person/", views.cohort_add_person, name="cohort_add_person"),
+    path("manage/cohorts/<int:pk>/enroll-many/", views.cohort_enroll_many, name="cohort_enroll_many"),
     path("manage/cohorts/<int:pk>/remind/", views.cohort_remind_incomplete, name="cohort_remind_incomplete"),
     path("manage/enrollments/<int:pk>/<slug:action>/", views.enrollment_action, name="enrollment_action"),
 ]

@@ -12,6 +12,7 @@ from mentoring.partnerships.models import PartnershipStatus
 from sessions_log.models import (
     OPEN_STATUSES,
     CheckIn,
+    OfferedTime,
     Session,
     SessionHalf,
     SessionNote,
@@ -20,6 +21,7 @@ from sessions_log.models import (
 from sessions_log.selectors.actions import (
     checkin_window_start,
 )
+from sessions_log.times import PartnerTime, partner_time
 
 
 def topic_suggestions(mentee: User, mentor: User) -> list[Skill]:
@@ -39,6 +41,15 @@ def topic_suggestions(mentee: User, mentor: User) -> list[Skill]:
 
 
 @dataclass
+class OfferedChoice:
+    """One time a proposal offers, on the viewer's clock and their partner's."""
+
+    offered: OfferedTime
+    clocks: PartnerTime
+    is_past: bool
+
+
+@dataclass
 class SessionPage:
     session: Session
     viewer: User
@@ -47,6 +58,16 @@ class SessionPage:
     notes: list[SessionNote]
     my_note: SessionNote | None
     my_checkin: CheckIn | None
+    offered: list[OfferedChoice]
+
+    @property
+    def picks_one(self) -> bool:
+        """The proposal offers more than one time: the partner picks one of them."""
+        return len(self.offered) > 1
+
+    @property
+    def pickable(self) -> list[OfferedChoice]:
+        return [choice for choice in self.offered if not choice.is_past]
 
     @property
     def partnership_active(self) -> bool:
@@ -63,14 +84,12 @@ class SessionPage:
             self.partnership_active
             and s.status == SessionStatus.PROPOSED
             and s.proposed_by_id != self.viewer.pk
-            and not s.has_started
+            and bool(self.pickable)
         )
 
     @property
     def can_propose_other_time(self) -> bool:
-        return (
-            self.partnership_active and self.session.status == SessionStatus.PROPOSED and not self.session.has_started
-        )
+        return self.partnership_active and self.session.status == SessionStatus.PROPOSED and bool(self.pickable)
 
     @property
     def can_reschedule(self) -> bool:
@@ -83,7 +102,10 @@ class SessionPage:
 
     @property
     def can_log(self) -> bool:
-        return self.session.has_started and self.session.status not in (SessionStatus.DECLINED, SessionStatus.CANCELLED)
+        s = self.session
+        if s.status == SessionStatus.PROPOSED and self.pickable:
+            return False  # a later offered time can still be picked
+        return s.has_started and s.status not in (SessionStatus.DECLINED, SessionStatus.CANCELLED)
 
     @property
     def can_set_topic(self) -> bool:
@@ -111,6 +133,22 @@ def session_page(session: Session, viewer: User) -> SessionPage:
     notes = list(SessionNote.objects.filter(session=session).order_by("created_at", "pk"))
     for note in notes:
         note.author = members.get(note.author_id, note.author)
+    offered = []
+    if session.status == SessionStatus.PROPOSED:
+        # Queries: +1, only while the proposal waits for an answer.
+        times = list(session.offered_times.order_by("start", "pk")) or [
+            OfferedTime(session=session, start=session.start, end=session.end)
+        ]
+        now = timezone.now()
+        partner = p.partner_of(viewer)
+        offered = [
+            OfferedChoice(
+                offered=t,
+                clocks=partner_time(t.start, session.duration_minutes, viewer=viewer, partner=partner),
+                is_past=t.start <= now,
+            )
+            for t in times
+        ]
     return SessionPage(
         session=session,
         viewer=viewer,
@@ -119,4 +157,5 @@ def session_page(session: Session, viewer: User) -> SessionPage:
         notes=notes,
         my_note=next((n for n in notes if n.author_id == viewer.pk), None),
         my_checkin=CheckIn.objects.filter(session=session, author=viewer).first(),
+        offered=offered,
     )

@@ -9,6 +9,7 @@ the message belongs to.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,8 +23,10 @@ from sessions_log import calendar as ical
 from sessions_log.emails import session_messages_queue
 from sessions_log.models import (
     LATE_CANCEL_HOURS,
+    MAX_OFFERED_TIMES,
     OPEN_STATUSES,
     EmailKind,
+    OfferedTime,
     Session,
     SessionHalf,
     SessionStatus,
@@ -74,6 +77,38 @@ def _check_time(
     return end
 
 
+def _slot_key(key: str, index: int) -> str:
+    """The form field of the ``index``-th offered time: ``date``/``time`` for the first, ``date_2``... after it."""
+    return key if index == 0 or key not in ("date", "time") else f"{key}_{index + 1}"
+
+
+def _check_offered_times(
+    *, partnership: Partnership, starts: Sequence[datetime.datetime], actor: User
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """Each offered time's (start, end), once there are one to three different ones and each passes the checks a
+    single time passes. A refusal names the field of the time it is about."""
+    if not starts:
+        raise ValidationError({"date": "Offer at least one time."}, code="required")
+    if len(starts) > MAX_OFFERED_TIMES:
+        raise ValidationError(
+            f"Offer at most {MAX_OFFERED_TIMES} times: your partner picks one of them.", code="too_many"
+        )
+    times = []
+    for index, start in enumerate(starts):
+        if start in starts[:index]:
+            raise ValidationError(
+                {_slot_key("time", index): "You already offer this time. Offer a different one."}, code="duplicate"
+            )
+        try:
+            end = _check_time(partnership=partnership, start=start, actor=actor)
+        except ValidationError as error:
+            raise ValidationError(
+                {_slot_key(key, index): messages for key, messages in error.message_dict.items()},
+            ) from error
+        times.append((start, end))
+    return times
+
+
 def _first_mentor(partnership: Partnership, start: datetime.datetime) -> User:
     """Who mentors in the first half: it alternates with every earlier session of the pair that still counts."""
     earlier = (
@@ -90,18 +125,22 @@ def session_propose(
     partnership: Partnership,
     proposed_by: User,
     start: datetime.datetime,
+    other_starts: Sequence[datetime.datetime] = (),
     location: str,
     agenda: str = "",
     base_url: str,
 ) -> Session:
-    """A new session proposed by one partner; the other accepts, declines or proposes another time."""
+    """A new session proposed by one partner at ``start``, or at one of up to three times (``start`` and
+    ``other_starts``); the other picks one (accepts it), declines them all or proposes another time. Until then the
+    session's start is the earliest offered time."""
     refuse_unless_partner(partnership, proposed_by)
     if partnership.status != PartnershipStatus.ACTIVE:
         raise ValidationError("This partnership has ended: no new sessions can be scheduled.", code="ended")
     location = clean_text(location, field="location", label="a place or a video link", required=True, max_length=300)
     agenda = clean_text(agenda, field="agenda", label="the agenda", required=False, max_length=2000)
     lock_people(partnership.member_a, partnership.member_b)
-    end = _check_time(partnership=partnership, start=start, actor=proposed_by)
+    offered = sorted(_check_offered_times(partnership=partnership, starts=[start, *other_starts], actor=proposed_by))
+    start, end = offered[0]
     now = timezone.now()
     session = Session.objects.create(
         partnership=partnership,
@@ -113,6 +152,7 @@ def session_propose(
         created_at=now,
         updated_at=now,
     )
+    OfferedTime.objects.bulk_create([OfferedTime(session=session, start=s, end=e) for s, e in offered])
     first = _first_mentor(partnership, start)
     second = partnership.partner_of(first)
     half = partnership.cohort.session_length_minutes // 2
@@ -137,28 +177,66 @@ def _refuse_if_ended(session: Session) -> None:
         raise ValidationError("This partnership has ended: sessions can no longer be scheduled.", code="ended")
 
 
-def _refuse_unless_answerable(session: Session, by: User) -> None:
+def _offered(session: Session) -> list[OfferedTime]:
+    """The times the proposal offers; a session proposed before offered times existed offers its own time."""
+    offered = list(session.offered_times.order_by("start", "pk"))
+    return offered or [OfferedTime(session=session, start=session.start, end=session.end)]
+
+
+def _refuse_unless_answerable(session: Session, by: User, *, last_start: datetime.datetime | None = None) -> None:
+    """``last_start``: the latest offered time; the proposal can be answered until it has passed."""
     refuse_unless_partner(session, by)
     _refuse_if_ended(session)
     if session.status != SessionStatus.PROPOSED:
         raise ValidationError(
             f"This session is {session.get_status_display().lower()}, not waiting for an answer.", code="not_proposed"
         )
-    if session.has_started:
+    if (last_start or session.start) <= timezone.now():
         raise ValidationError("This proposed time has already passed. Propose a new session instead.", code="past")
 
 
 @transaction.atomic
-def session_accept(*, session: Session, by: User, base_url: str) -> Session:
-    """The partner who did not propose the time accepts it; both get a calendar invitation."""
+def session_accept(*, session: Session, by: User, base_url: str, offered_time_id: int | None = None) -> Session:
+    """The partner who did not propose the time accepts it, or picks one of the times offered
+    (``offered_time_id``); the session moves to that time and both get a calendar invitation for it alone.
+
+    Picking the time already picked again (a double submit) changes nothing and sends nothing."""
     session = lock_session(session)
-    _refuse_unless_answerable(session, by)
+    offered = _offered(session)
+    if (
+        offered_time_id is not None
+        and session.status == SessionStatus.ACCEPTED
+        and session.proposed_by_id != by.pk
+        and any(o.pk == offered_time_id and o.start == session.start for o in offered)
+    ):
+        refuse_unless_partner(session, by)
+        return session
+    _refuse_unless_answerable(session, by, last_start=offered[-1].start)
     if session.proposed_by_id == by.pk:
         raise ValidationError("You proposed this time: your partner accepts or declines it.", code="own_proposal")
+    if offered_time_id is None:
+        if len(offered) > 1:
+            raise ValidationError({"offered": "Pick one of the times offered."}, code="required")
+        picked = offered[0]
+    else:
+        picked = next((o for o in offered if o.pk is not None and o.pk == offered_time_id), None)
+        if picked is None:
+            raise ValidationError(
+                {"offered": "That is not one of the times offered. Pick one of them."}, code="invalid"
+            )
+    if picked.start <= timezone.now():
+        raise ValidationError({"offered": "That time has already passed. Pick a later one."}, code="past")
+    fields = ["status", "responded_at", "invitation_sent"]
+    if picked.start != session.start:
+        p = session.partnership
+        lock_people(p.member_a, p.member_b)
+        session.end = _check_time(partnership=p, start=picked.start, actor=by, exclude=session)
+        session.start = picked.start
+        fields += ["start", "end"]
     session.status = SessionStatus.ACCEPTED
     session.responded_at = timezone.now()
     session.invitation_sent = True
-    touch(session, "status", "responded_at", "invitation_sent")
+    touch(session, *fields)
     p = session.partnership
     session_messages_queue(
         session,
@@ -174,7 +252,7 @@ def session_accept(*, session: Session, by: User, base_url: str) -> Session:
 @transaction.atomic
 def session_decline(*, session: Session, by: User, reason: str, base_url: str) -> Session:
     session = lock_session(session)
-    _refuse_unless_answerable(session, by)
+    _refuse_unless_answerable(session, by, last_start=_offered(session)[-1].start)
     if session.proposed_by_id == by.pk:
         raise ValidationError("You proposed this time: cancel it instead of declining it.", code="own_proposal")
     session.decline_reason = clean_text(reason, field="reason", label="a reason", required=True, max_length=REASON_MAX)
@@ -199,7 +277,7 @@ def session_propose_other_time(
 ) -> Session:
     """Another time for a session still waiting for an answer (a counter-proposal); now the other partner answers."""
     session = lock_session(session)
-    _refuse_unless_answerable(session, by)
+    _refuse_unless_answerable(session, by, last_start=_offered(session)[-1].start)
     p = session.partnership
     if location is not None:
         session.location = clean_text(
@@ -211,6 +289,9 @@ def session_propose_other_time(
     session.start = start
     session.proposed_by = by
     touch(session, "start", "end", "location", "change_note", "proposed_by")
+    # The counter-proposal is one time, which replaces every time offered before.
+    session.offered_times.all().delete()
+    OfferedTime.objects.create(session=session, start=session.start, end=session.end)
     session_messages_queue(session, kind=EmailKind.PROPOSAL, recipients=[p.partner_of(by)], actor=by, base_url=base_url)
     return session
 

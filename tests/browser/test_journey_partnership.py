@@ -5,6 +5,7 @@ pair's signed state and its totals.
 """
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -96,26 +97,37 @@ def test_partners_agree_meet_log_and_check_in_and_see_a_balanced_split(live_serv
     # Ana proposes a session for tomorrow at 10:00 her time; the form first refuses a time in the past.
     page.get_by_role("link", name="Propose a session").click()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    page.get_by_label("Date").fill(yesterday.isoformat())
-    page.get_by_label("Time").fill("10:00")
+    page.get_by_label(re.compile(r"^\s*Date")).fill(yesterday.isoformat())
+    page.get_by_label(re.compile(r"^\s*Time")).fill("10:00")
     page.get_by_label("Place or video link").fill("Room 4.12")
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_text("That time is in the past.")).to_be_visible()
     axe_check()
     shots("session-form-past")
-    page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    # She offers three times: tomorrow at 10:00, 14:00 and 16:00 her time; each shows on Ben's clock (the same zone).
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    page.get_by_label(re.compile(r"^\s*Date")).fill(tomorrow)
+    for n, time in ((2, "14:00"), (3, "16:00")):
+        page.get_by_label(re.compile(rf"^\s*{'Second' if n == 2 else 'Third'} date")).fill(tomorrow)
+        page.get_by_label(re.compile(rf"^\s*{'Second' if n == 2 else 'Third'} time")).fill(time)
+        page.get_by_label(re.compile(rf"^\s*{'Second' if n == 2 else 'Third'} time")).dispatch_event("change")
+        expect(page.locator(f"#partner-clock-{n}")).to_contain_text(f"{time} for you is {time} for Ben Okafor")
     page.get_by_role("button", name="Propose").click()
-    expect(page.get_by_text("You proposed this time; waiting for Ben Okafor to answer.")).to_be_visible()
+    expect(page.get_by_text("You offered 3 times; waiting for Ben Okafor to pick one.")).to_be_visible()
     axe_check()
     shots("session-proposed")
     session = Session.objects.get(partnership=partnership)
 
-    # Ben answers from his home page's next action, and picks the topic of the half he is mentee in.
+    # Ben answers from his home page's next action: he picks the second time, and then the topic of the half he is
+    # mentee in.
     go_home(bens)
     bens.get_by_role("link", name="Respond to a proposed time").click()
-    expect(bens.get_by_text("Ana Costa proposed this time.")).to_be_visible()
-    bens.get_by_role("button", name="Accept this time").click()
+    expect(bens.get_by_text("Ana Costa offered 3 times")).to_be_visible()
+    bens.get_by_role("radio").nth(1).check()
+    bens.get_by_role("button", name="Accept the time I picked").click()
     expect(bens.get_by_text("Accepted.")).to_be_visible()
+    session.refresh_from_db()
+    assert session.start == session.offered_times.order_by("start")[1].start
     bens.get_by_role("link", name="Choose your topic").click()
     bens.get_by_label("One of the skills you want to learn").select_option(label="SQL")
     bens.get_by_role("button", name="Save").click()

@@ -126,6 +126,7 @@ def test_session_page_costs_the_same_whatever_the_pairs_history(client_for, pair
     make_sessions(pair, count)
     session = Session.objects.filter(partnership=pair).latest("start")
     client = client_for(pair.member_a)
-    # session + user; session with partnership, members and cohort; halves; notes; viewer's check-in
-    with django_assert_num_queries(6):
+    # session + user; session with partnership, members and cohort; halves; notes; viewer's check-in; the times the
+    # proposal offers (the latest session is a proposal)
+    with django_assert_num_queries(7):
         assert client.get(session.get_absolute_url()).status_code == 200

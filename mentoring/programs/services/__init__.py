@@ -4,6 +4,11 @@ Each service lives in the module of its topic; this face hands on the names othe
 ``services.enrollment_apply(...)``.
 """
 
+from mentoring.programs.services.bulk import (  # noqa: F401
+    BulkChoice,
+    bulk_enrollment_plan,
+    enrollments_add_many,
+)
 from mentoring.programs.services.cohorts import (  # noqa: F401
     cohort_activate,
     cohort_close,

@@ -7,6 +7,7 @@ from mentoring.programs.views.console import (  # noqa: F401
     cohort_create,
     cohort_detail,
     cohort_edit,
+    cohort_enroll_many,
     cohort_invite,
     cohort_remind_incomplete,
     cohort_transition,

@@ -6,6 +6,7 @@ sent to sign in, everyone else gets a 403.
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,13 +14,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import program_admin_required
-from mentoring.core.web import act, base_url, submit
+from accounts.selectors import departments_in_use
+from mentoring.core.web import act, add_service_errors, base_url, submit
 from mentoring.notifications.selectors import failed_message_count, failed_messages
 from mentoring.notifications.services import MAX_ATTEMPTS, message_send_again
 from mentoring.programs import selectors, services
 from mentoring.programs.forms import (
     ENROLLMENT_ACTIONS,
     AddPersonForm,
+    BulkEnrollForm,
     CohortCloseForm,
     CohortForm,
     InviteForm,
@@ -27,6 +30,7 @@ from mentoring.programs.forms import (
     TransitionForm,
 )
 from mentoring.programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Program
+from mentoring.programs.services.bulk import BulkChoice, bulk_enrollment_plan, last_import
 
 FAILED_SHOWN = 200  # the newest; Django admin lists them all
 
@@ -326,4 +330,49 @@ def cohort_add_person(request, pk: int):
         "programs/cohort_add_person.html",
         {"form": form, "cohort": cohort, "program": cohort.program},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@program_admin_required
+def cohort_enroll_many(request, pk: int):
+    """Program admins: enroll many people at once (typed addresses, a department, the last import). The first
+    POST shows what would happen to each person; the second, carrying that summary's fingerprint, confirms it."""
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=pk)
+    departments = [d.name for d in departments_in_use()[0]]
+    form = BulkEnrollForm(request.POST or None, departments=departments, last_import=last_import())
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choice = BulkChoice(
+            emails=tuple(data["emails"]), department=data["department"], last_import=data["last_import"]
+        )
+        confirm = "confirm" in request.POST
+        if confirm and (
+            done := submit(
+                request,
+                form,
+                lambda data: services.enrollments_add_many(
+                    cohort=cohort,
+                    choice=choice,
+                    expected=data["expected"],
+                    enrolled_by=request.user,
+                    base_url=base_url(request),
+                ),
+                success=lambda plan: f"Done: {plan.summary}. Each person enrolled was e-mailed.",
+                then=cohort,
+            )
+        ):
+            return done
+        if not cohort.accepts_participants:
+            form.add_error(None, f"This cohort is {cohort.get_status_display().lower()}: nobody can join it any more.")
+        else:
+            try:
+                plan = bulk_enrollment_plan(cohort, choice)
+            except ValidationError as error:
+                add_service_errors(form, error)
+    return render(
+        request,
+        "programs/cohort_enroll_many.html",
+        {"form": form, "cohort": cohort, "program": cohort.program, "plan": plan},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
     )

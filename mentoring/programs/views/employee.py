@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.adapters import AFTER_SIGN_IN_SESSION_KEY
 from accounts.models import User
 from accounts.permissions import employee_required
 from mentoring.core.web import act, base_url, submit
@@ -133,14 +134,37 @@ def enrollment_withdraw(request, pk: int):
 
 
 def invitation_accept(request, token: str):
-    """Anyone with the link (it only counts as accepted for the invitee). Visitors are sent to sign up (or sign in)
-    and come back here; then to enroll."""
+    """Anyone with the link (it only counts as accepted for the invitee; an unknown token is a 404). A visitor sees
+    which program and cohort invite them and their next step: sign in, choose a first password (people the program
+    team imported have none), or create an account. Whichever they take, they come back here once signed in (the
+    session remembers it, through a password reset e-mail too), and then go on to enroll."""
     invitation = get_object_or_404(Invitation.objects.select_related("cohort", "cohort__program"), token=token)
     cohort = invitation.cohort
     if not request.user.is_authenticated:
-        has_account = User.objects.filter(email__iexact=invitation.email).exists()
-        target = "account_login" if has_account else "account_signup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
+        request.session[AFTER_SIGN_IN_SESSION_KEY] = request.path
+        account = User.objects.filter(email__iexact=invitation.email).only("password").first()
+        if account is None:
+            step = "sign_up"
+        elif account.has_usable_password():
+            step = "sign_in"
+        else:
+            step = "choose_password"
+        back = urlencode({"next": request.path})
+        return render(
+            request,
+            "programs/invitation_landing.html",
+            {
+                "invitation": invitation,
+                "cohort": cohort,
+                "program": cohort.program,
+                "step": step,
+                "is_open": cohort.status == CohortStatus.ENROLLING,
+                "sign_in_url": f"{reverse('account_login')}?{back}",
+                "sign_up_url": f"{reverse('account_signup')}?{back}",
+                "password_url": reverse("account_reset_password"),
+            },
+        )
+    request.session.pop(AFTER_SIGN_IN_SESSION_KEY, None)  # back here: nothing left to come back to
     if not services.invitation_accept(invitation=invitation, user=request.user):
         messages.info(
             request,
