@@ -101,7 +101,7 @@ def test_proposing_three_times_offers_them_all_and_warns_without_refusing(fatima
     assert "Outside working hours." in response.text
     assert "That is outside 08:00–19:00 for Fatima Benali: 04:30–05:30 on their clock." in response.text
     assert "pick one of the times" in response.text
-    email = Message.objects.get(kind="session_proposal")
+    email = Message.objects.filter(channel="email").get(kind="session_proposal")
     assert email.recipient == fatima_and_ravi.member_b and "They offer 3 times" in email.body
 
 
@@ -119,7 +119,11 @@ def test_bad_offered_times_are_field_errors_and_nothing_is_written(fatima_and_ra
     response = client_for(fatima_and_ravi.member_a).post(propose_url(fatima_and_ravi), form(*times))
     assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
-    assert not Session.objects.exists() and not OfferedTime.objects.exists() and not Message.objects.exists()
+    assert (
+        not Session.objects.exists()
+        and not OfferedTime.objects.exists()
+        and not Message.objects.filter(channel="email").exists()
+    )
 
 
 def test_an_offered_time_in_the_past_is_refused_on_its_field(fatima_and_ravi, client_for):
@@ -203,7 +207,7 @@ def test_the_partner_picks_one_and_the_invitation_is_for_that_time_alone(three_t
     session = Session.objects.get()
     assert (session.status, session.start) == (SessionStatus.ACCEPTED, second.start)
     assert session.end == second.end
-    invitations = Message.objects.filter(kind="session_invitation")
+    invitations = Message.objects.filter(channel="email", kind="session_invitation")
     assert invitations.count() == 2
     assert {m.calendar.count("BEGIN:VEVENT") for m in invitations} == {1}
     assert {f"DTSTART:{second.start:%Y%m%dT%H%M%SZ}" in m.calendar for m in invitations} == {True}
@@ -216,7 +220,7 @@ def test_picking_twice_is_harmless(three_times, client_for):
     again = client.post(accept_url(three_times), {"offered": third.pk}, follow=True)
     assert first.status_code == 302 and again.status_code == 200
     assert "Accepted." in again.text
-    assert Message.objects.filter(kind="session_invitation").count() == 2
+    assert Message.objects.filter(channel="email", kind="session_invitation").count() == 2
     session = Session.objects.get()
     assert session.start == third.start and session.sequence == 1
 
@@ -226,7 +230,7 @@ def test_a_pick_without_a_valid_choice_changes_nothing(three_times, client_for, 
     response = client_for(three_times.partnership.member_b).post(accept_url(three_times), data, follow=True)
     assert "Pick one of the times offered." in response.text
     assert Session.objects.get().status == SessionStatus.PROPOSED
-    assert not Message.objects.filter(kind="session_invitation").exists()
+    assert not Message.objects.filter(channel="email", kind="session_invitation").exists()
 
 
 def test_a_time_offered_in_another_proposal_cannot_be_picked(three_times, client_for, other_pair):
@@ -292,7 +296,7 @@ def test_nobody_outside_the_pair_sees_the_partner_clock_or_picks(three_times, cl
     if who == "anonymous":
         assert "/accounts/login/" in pick_response["Location"]
     assert Session.objects.get(pk=three_times.pk).status == SessionStatus.PROPOSED
-    assert not Message.objects.filter(kind="session_invitation").exists()
+    assert not Message.objects.filter(channel="email", kind="session_invitation").exists()
 
 
 @pytest.mark.parametrize("extra_times", [0, 2])
