@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sessions_log",
     "mentoring.surveys",
     "matching",
+    "mentoring.community",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",

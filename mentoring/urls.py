@@ -20,6 +20,7 @@ urlpatterns = [
     path("partnerships/", include("mentoring.partnerships.urls")),
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
+    path("community/", include("mentoring.community.urls")),
     path("reports/", include("mentoring.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,50 @@
+"""Forms of the community pages: they clean what people type; the services decide."""
+
+from django import forms
+
+from accounts.models import User
+from mentoring.community.models import Activity, AlumniMember
+from mentoring.core.dates import BoundedDateField, meeting_window
+
+SEARCH_MAX_CHARS = 80
+
+
+class VolunteeringForm(forms.ModelForm):
+    """What a member volunteers for (joining, or changing it later)."""
+
+    class Meta:
+        model = AlumniMember
+        fields = ["hosts_workshops", "facilitates_circles", "matches_again", "speaks_at_events"]
+        widgets = {name: forms.CheckboxInput(attrs={"class": "form-check-input"}) for name in fields}
+
+
+class DirectorySearchForm(forms.Form):
+    skill = forms.CharField(label="Skill", max_length=SEARCH_MAX_CHARS, required=False, strip=True)
+    activity = forms.ChoiceField(
+        label="Volunteers to",
+        choices=[("", "Anything or nothing"), *Activity.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class VolunteerCallForm(forms.Form):
+    activity = forms.ChoiceField(label="What for", choices=Activity.choices)
+    title = forms.CharField(max_length=120, help_text="e.g. Lunch talk: what I learned from my partner")
+    details = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, help_text="What you ask, where, for how long."
+    )
+    happens_on = BoundedDateField(label="Date", window=meeting_window)
+
+
+class VolunteerInviteForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Invite these members",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = candidates
+        self.fields["people"].label_from_instance = lambda user: user.display_name

@@ -1,0 +1,12 @@
+"""What the community sends (see mentoring.notifications.kinds)."""
+
+from mentoring.notifications.kinds import Kind, register
+
+register(
+    Kind(
+        "alumni_invitation",
+        "Invitations to the alumni network",
+        "When a cohort you took part in closes and you are not in the alumni network yet.",
+    )
+)
+register(Kind("volunteer_call", "Calls for volunteers", "When the program team asks alumni to help with something."))
