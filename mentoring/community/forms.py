@@ -48,3 +48,23 @@ class VolunteerInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = candidates
         self.fields["people"].label_from_instance = lambda user: user.display_name
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(max_length=120, help_text="e.g. Spreadsheets for negotiation tips")
+    learned_a = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    learned_b = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    quote = forms.CharField(
+        max_length=300, required=False, help_text="Optional: one sentence from either of you, to quote."
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        a, b = partnership.member_a.display_name, partnership.member_b.display_name
+        self.fields["learned_a"].label = f"What {a} learned from {b}"
+        self.fields["learned_b"].label = f"What {b} learned from {a}"
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=1_000_000)

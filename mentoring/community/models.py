@@ -96,3 +96,84 @@ class VolunteerInvite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.call} ({self.get_status_display()})"
+
+
+# --- Success stories ------------------------------------------------------------------------------------------
+
+# A pair may write its story once it has met this often.
+STORY_MIN_HELD_SESSIONS = 3
+
+
+class StoryStatus(models.TextChoices):
+    DRAFT = "draft", "Waiting for both partners to approve"
+    IN_REVIEW = "in_review", "Waiting for the program team"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=StoryStatus.PUBLISHED)
+
+
+class Story(models.Model):
+    """What the two partners of a pair learned from each other, in their own words.
+
+    Both partners are named in it, so both approve its text (each version: an edit asks again); then the program
+    team publishes it. Either partner can withdraw it at any time.
+    """
+
+    partnership = models.OneToOneField("partnerships.Partnership", on_delete=models.CASCADE, related_name="story")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=120)
+    learned_a = models.TextField("what A learned from B", max_length=2000)
+    learned_b = models.TextField("what B learned from A", max_length=2000)
+    quote = models.CharField(max_length=300, blank=True, help_text="Optional: one sentence you would like quoted.")
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=StoryStatus.choices, default=StoryStatus.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-updated_at", "-pk"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=StoryStatus.values), name="story_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=StoryStatus.PUBLISHED) | models.Q(published_at__isnull=False),
+                name="story_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:story", args=[self.pk])
+
+
+class StoryApproval(models.Model):
+    """A partner approved one version of the story's text."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user", "version"], name="story_approval_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} approved version {self.version} of {self.story}"

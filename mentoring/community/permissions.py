@@ -1,14 +1,15 @@
 """Who may see and do what in the community: one function per object kind.
 
-The directory, the stories and the resource library are for signed-in employees. A volunteer invitation is its
-invitee's alone; everything else on the volunteer side is the program admins' (the views use
-`accounts.permissions.program_admin_required`).
+The directory, the published stories and the resource library are for signed-in employees. A volunteer invitation
+is its invitee's alone; a story before it is published its two partners' (see can_view_story); calls for volunteers
+and the review of stories are the program admins' (the views use `accounts.permissions.program_admin_required`).
 """
 
 from django.http import Http404
 
 from accounts.models import User
-from mentoring.community.models import VolunteerInvite
+from accounts.permissions import is_program_admin
+from mentoring.community.models import Story, StoryStatus, VolunteerInvite
 
 
 def own_volunteer_invite_or_404(user: User, pk: int) -> VolunteerInvite:
@@ -16,3 +17,26 @@ def own_volunteer_invite_or_404(user: User, pk: int) -> VolunteerInvite:
     if invite is None:
         raise Http404("No such invitation.")
     return invite
+
+
+def can_view_story(user: User, story: Story) -> bool:
+    """A published story: every signed-in employee. Before that: its two partners, and the program team once both
+    partners approved it (to review it). A withdrawn story: its two partners only."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if story.partnership.has_member(user) or story.status == StoryStatus.PUBLISHED:
+        return True
+    return story.status == StoryStatus.IN_REVIEW and is_program_admin(user)
+
+
+def story_or_404(user: User, pk: int) -> Story:
+    story = (
+        Story.objects.select_related(
+            "partnership__member_a", "partnership__member_b", "partnership__cohort__program", "updated_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if story is None or not can_view_story(user, story):
+        raise Http404("No such story.")
+    return story

@@ -5,8 +5,17 @@ from __future__ import annotations
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import OfferedSkill, User
-from mentoring.community.models import ACTIVITY_FIELDS, AlumniMember, InviteStatus, VolunteerCall, VolunteerInvite
+from mentoring.community.models import (
+    ACTIVITY_FIELDS,
+    AlumniMember,
+    InviteStatus,
+    Story,
+    StoryStatus,
+    VolunteerCall,
+    VolunteerInvite,
+)
 from mentoring.programs.models import Enrollment, EnrollmentStatus
+from sessions_log.models import Session
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -84,3 +93,52 @@ def members_to_invite(call: VolunteerCall) -> QuerySet[User]:
         )
         return people.order_by("-volunteers", "full_name", "email")
     return people.order_by("full_name", "email")
+
+
+# --- Success stories ------------------------------------------------------------------------------------------
+
+STORY_RELATED = ("partnership__member_a", "partnership__member_b", "partnership__cohort__program")
+
+
+def published_stories(*, program_id: int | None = None, limit: int | None = None) -> list[Story]:
+    """Published stories, newest first, with both partners and the program (one query)."""
+    stories = Story.objects.published().select_related(*STORY_RELATED).order_by("-published_at", "-pk")
+    if program_id is not None:
+        stories = stories.filter(partnership__cohort__program_id=program_id)
+    return list(stories[:limit] if limit else stories)
+
+
+def stories_in_review() -> list[Story]:
+    return list(
+        Story.objects.filter(status=StoryStatus.IN_REVIEW).select_related(*STORY_RELATED).order_by("updated_at")
+    )
+
+
+def story_counts() -> dict[str, int]:
+    """How many stories are in each state (one query): what leaders see."""
+    counts = dict.fromkeys(StoryStatus.values, 0)
+    for status, count in Story.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"):
+        counts[status] = count
+    return counts
+
+
+def story_approvers(story: Story) -> set[int]:
+    """Who approved the story's current version."""
+    return set(story.approvals.filter(version=story.version).values_list("user_id", flat=True))
+
+
+def pair_story(partnership) -> tuple[Story | None, int]:
+    """The pair's story (if any) and how many sessions the pair held: two queries."""
+    story = Story.objects.filter(partnership=partnership).first()
+    return story, Session.objects.filter(partnership=partnership).held().count()
+
+
+def community_numbers() -> dict[str, int]:
+    """Counts only, for leaders: no names, no texts (three queries)."""
+    stories = story_counts()
+    return {
+        "alumni_members": AlumniMember.objects.count(),
+        "stories_published": stories[StoryStatus.PUBLISHED],
+        "stories_in_progress": stories[StoryStatus.DRAFT] + stories[StoryStatus.IN_REVIEW],
+        "volunteers_accepted": VolunteerInvite.objects.filter(status=InviteStatus.ACCEPTED).count(),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring.community.views import alumni
+from mentoring.community.views import alumni, numbers, stories
 
 app_name = "community"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("volunteer/", alumni.volunteer_calls, name="volunteer_calls"),
     path("volunteer/<int:pk>/", alumni.volunteer_call, name="volunteer_call"),
     path("volunteer/invites/<int:pk>/<slug:answer>/", alumni.volunteer_invite_answer, name="volunteer_invite_answer"),
+    path("numbers/", numbers.community_numbers, name="numbers"),
+    path("stories/", stories.stories, name="stories"),
+    path("stories/review/", stories.story_review, name="story_review"),
+    path("stories/<int:pk>/", stories.story_detail, name="story"),
+    path("stories/<int:pk>/approve/", stories.story_approve, name="story_approve"),
+    path("stories/<int:pk>/withdraw/", stories.story_withdraw, name="story_withdraw"),
+    path("stories/<int:pk>/publish/", stories.story_publish, name="story_publish"),
+    path("pairs/<int:partnership_pk>/story/", stories.story_edit, name="story_edit"),
 ]

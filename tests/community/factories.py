@@ -30,3 +30,14 @@ def alumnus(**kwargs):
     """A person who took part in a cohort that closed."""
     enrollment = EnrollmentFactory(cohort=ActiveCohortFactory(status="closed"), status="alumni", **kwargs)
     return enrollment.user
+
+
+def pair_with_held_sessions(held: int = 3, **kwargs):
+    """A pair that met ``held`` times (a session a day, ending three days ago)."""
+    from tests.factories import PartnershipFactory, SessionFactory
+
+    pair = PartnershipFactory(**kwargs)
+    for day in range(held):
+        start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(days=3 + day)
+        SessionFactory(partnership=pair, status="held", start=start)
+    return pair
