@@ -68,3 +68,74 @@ class StoryForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=1_000_000)
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(max_length=120)
+    summary = forms.CharField(max_length=300, required=False)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=20000,
+        help_text="Markdown: ## headings, - lists, **bold**, [links](https://…). HTML is shown as text.",
+    )
+    quiz = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        label="Quiz (optional)",
+        help_text="One question per line: Question? | right answer | wrong answer | … Empty: people tick that they "
+        "read it.",
+    )
+    is_published = forms.BooleanField(label="Published", required=False, initial=True)
+
+
+class QuizForm(forms.Form):
+    """One radio question per quiz question; the acknowledgement box when there is no quiz."""
+
+    def __init__(self, *args, module, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module = module
+        for number, question in enumerate(module.quiz):
+            self.fields[f"q{number}"] = forms.TypedChoiceField(
+                label=question["question"],
+                choices=list(enumerate(question["options"])),
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+        if not module.quiz:
+            self.fields["read"] = forms.BooleanField(label="I have read this module")
+
+    @property
+    def answers(self) -> list[int]:
+        return [self.cleaned_data[f"q{number}"] for number in range(len(self.module.quiz))]
+
+
+class CohortModulesForm(forms.Form):
+    modules = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Required before matching"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from mentoring.community.models import TrainingModule
+
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = TrainingModule.objects.filter(is_published=True).order_by("position")
+
+
+class ResourceForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=None, empty_label="Choose a skill")
+    title = forms.CharField(max_length=120)
+    url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = Skill.objects.active().order_by("name")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Give a web address starting with https:// or http://.")
+        return url

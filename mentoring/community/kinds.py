@@ -10,3 +10,11 @@ register(
     )
 )
 register(Kind("volunteer_call", "Calls for volunteers", "When the program team asks alumni to help with something."))
+register(
+    Kind(
+        "training_reminder",
+        "Training reminders",
+        "When a cohort you are in asks for training modules you have not completed yet.",
+        nudge=True,
+    )
+)

@@ -177,3 +177,96 @@ class StoryApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} approved version {self.version} of {self.story}"
+
+
+# --- Training modules and the resource library ----------------------------------------------------------------
+
+
+class TrainingModule(models.Model):
+    """A short training text in Markdown (rendered sanitised), completed by acknowledging it or by a short quiz.
+
+    ``quiz`` is a list of questions, each ``{"question": str, "options": [str, ...], "answer": index}``; empty means
+    the module is completed by ticking that it was read.
+    """
+
+    title = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.CharField(max_length=300, blank=True)
+    body = models.TextField(max_length=20000, help_text="Markdown: headings, lists, links, emphasis. No HTML.")
+    quiz = models.JSONField(default=list, blank=True)
+    is_published = models.BooleanField("published", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:module", args=[self.slug])
+
+
+class ModuleCompletion(models.Model):
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["module", "user"], name="module_completed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.module}"
+
+
+class CohortModule(models.Model):
+    """A module the cohort's participants complete before they are matched."""
+
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="required_modules")
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "module"], name="cohort_module_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} requires {self.module}"
+
+
+class ResourceStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class Resource(models.Model):
+    """A link or a note that helps learn one skill: anyone suggests it, a program admin approves it."""
+
+    skill = models.ForeignKey("accounts.Skill", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=120)
+    url = models.URLField("link", max_length=500, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=16, choices=ResourceStatus.choices, default=ResourceStatus.SUGGESTED)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["skill__name", "title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ResourceStatus.values), name="resource_status_valid"),
+            models.CheckConstraint(condition=~models.Q(url="", note=""), name="resource_has_link_or_note"),
+            models.CheckConstraint(
+                condition=models.Q(url="") | models.Q(url__startswith="http://") | models.Q(url__startswith="https://"),
+                name="resource_url_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import OfferedSkill, User
 from mentoring.community.models import (
     ACTIVITY_FIELDS,
     AlumniMember,
+    CohortModule,
     InviteStatus,
+    ModuleCompletion,
+    Resource,
+    ResourceStatus,
     Story,
     StoryStatus,
+    TrainingModule,
     VolunteerCall,
     VolunteerInvite,
 )
@@ -142,3 +149,96 @@ def community_numbers() -> dict[str, int]:
         "stories_in_progress": stories[StoryStatus.DRAFT] + stories[StoryStatus.IN_REVIEW],
         "volunteers_accepted": VolunteerInvite.objects.filter(status=InviteStatus.ACCEPTED).count(),
     }
+
+
+# --- Training and resources -----------------------------------------------------------------------------------
+
+
+def training_gate(cohort) -> Q | None:
+    """For mentoring.programs.readiness: enrollments whose person has not completed a module the cohort requires.
+    One subquery inside matching's own query."""
+    done = ModuleCompletion.objects.filter(module_id=OuterRef("module_id"), user_id=OuterRef(OuterRef("user_id")))
+    missing = CohortModule.objects.filter(cohort_id=cohort.pk, module__is_published=True).exclude(Exists(done))
+    return Q(Exists(missing))
+
+
+def modules_for(user: User, *, include_unpublished: bool = False) -> list[TrainingModule]:
+    """Modules with ``done`` (the viewer completed it): one query."""
+    modules = TrainingModule.objects.annotate(
+        done=Exists(ModuleCompletion.objects.filter(module_id=OuterRef("pk"), user_id=user.pk))
+    )
+    if not include_unpublished:
+        modules = modules.filter(is_published=True)
+    return list(modules.order_by("position", "title"))
+
+
+@dataclass
+class TrainingRow:
+    user: User
+    done: list[bool]
+    missing: list[TrainingModule]
+
+
+@dataclass
+class CohortTraining:
+    modules: list[TrainingModule]
+    rows: list[TrainingRow]
+
+    @property
+    def complete_count(self) -> int:
+        return sum(1 for row in self.rows if not row.missing)
+
+
+def cohort_training(cohort) -> CohortTraining:
+    """The cohort's required (published) modules and, for each participant still in the running, which of them
+    they completed: three queries, whatever the cohort's size."""
+    modules = [
+        link.module
+        for link in CohortModule.objects.filter(cohort=cohort, module__is_published=True)
+        .select_related("module")
+        .order_by("module__position", "module__title")
+    ]
+    enrollments = list(
+        cohort.enrollments.filter(status__in=[EnrollmentStatus.APPLIED, EnrollmentStatus.APPROVED])
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    completed = (
+        set(
+            ModuleCompletion.objects.filter(
+                module__in=[m.pk for m in modules], user_id__in=[e.user_id for e in enrollments]
+            ).values_list("user_id", "module_id")
+        )
+        if modules
+        else set()
+    )
+    rows = []
+    for enrollment in enrollments:
+        done = [(enrollment.user_id, module.pk) in completed for module in modules]
+        missing = [module for module, ok in zip(modules, done, strict=True) if not ok]
+        rows.append(TrainingRow(user=enrollment.user, done=done, missing=missing))
+    return CohortTraining(modules=modules, rows=rows)
+
+
+def cohort_training_counts(cohort) -> tuple[int, int]:
+    """(required modules, participants who completed them all) for the cohort page's card: two queries."""
+    required = CohortModule.objects.filter(cohort=cohort, module__is_published=True).count()
+    if not required:
+        return 0, 0
+    ready = cohort.enrollments.filter(status=EnrollmentStatus.APPROVED).exclude(training_gate(cohort)).count()
+    return required, ready
+
+
+def approved_resources(*, skill_names: list[str] | None = None) -> list[Resource]:
+    resources = Resource.objects.filter(status=ResourceStatus.APPROVED).select_related("skill")
+    if skill_names is not None:
+        resources = resources.filter(skill__name__in=skill_names)
+    return list(resources.order_by("skill__name", "title"))
+
+
+def suggested_resources() -> list[Resource]:
+    return list(
+        Resource.objects.filter(status=ResourceStatus.SUGGESTED)
+        .select_related("skill", "suggested_by")
+        .order_by("created_at")
+    )

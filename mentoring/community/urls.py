@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring.community.views import alumni, numbers, stories
+from mentoring.community.views import alumni, numbers, resources, stories, training
 
 app_name = "community"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("stories/<int:pk>/withdraw/", stories.story_withdraw, name="story_withdraw"),
     path("stories/<int:pk>/publish/", stories.story_publish, name="story_publish"),
     path("pairs/<int:partnership_pk>/story/", stories.story_edit, name="story_edit"),
+    path("training/", training.training, name="training"),
+    path("training/new/", training.module_edit, name="module_create"),
+    path("training/cohorts/<int:pk>/", training.cohort_training, name="cohort_training"),
+    path("training/cohorts/<int:pk>/remind/", training.cohort_training_remind, name="cohort_training_remind"),
+    path("training/<slug:slug>/", training.module_detail, name="module"),
+    path("training/<slug:slug>/edit/", training.module_edit, name="module_edit"),
+]
+
+# Mounted at /resources/ (namespace "resources").
+resource_urlpatterns = [
+    path("", resources.resources, name="library"),
+    path("review/", resources.resource_review, name="review"),
+    path("<int:pk>/<slug:decision>/", resources.resource_decide, name="decide"),
 ]

@@ -1,6 +1,6 @@
 """The community's part of pages that lower apps own (programs and partnerships never import the community):
-the pair's page shows its story card, and the page employees read before they enroll shows the program's
-published stories."""
+the pair's page shows its story card and the resources for the skills the two teach each other; the page employees
+read before they enroll shows the program's published stories; the cohort page shows its required training."""
 
 from django import template
 
@@ -27,3 +27,23 @@ def pair_story_card(context, partnership):
 def program_stories(program, limit: int = 3):
     """What people learned here: the program's latest published stories (one query)."""
     return {"stories": selectors.published_stories(program_id=program.pk, limit=limit), "program": program}
+
+
+@register.inclusion_tag("community/_pair_resources.html", takes_context=True)
+def pair_resources(context, partnership):
+    """Approved resources for the skills the viewer teaches and learns in this pair (one query)."""
+    viewer = context["request"].user
+    teaches = list(partnership.teaches(viewer))
+    learns = list(partnership.teaches(partnership.partner_of(viewer)))
+    resources = selectors.approved_resources(skill_names=teaches + learns)
+    return {
+        "teach": [r for r in resources if r.skill.name in teaches],
+        "learn": [r for r in resources if r.skill.name in learns],
+    }
+
+
+@register.inclusion_tag("community/_cohort_training.html")
+def cohort_training_card(cohort):
+    """The console's cohort page: how many required modules, how many approved participants completed them."""
+    required, ready = selectors.cohort_training_counts(cohort)
+    return {"cohort": cohort, "required": required, "ready": ready}
