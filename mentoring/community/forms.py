@@ -139,3 +139,36 @@ class ResourceForm(forms.Form):
         if url and not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Give a web address starting with https:// or http://.")
         return url
+
+
+class IntroductionAskForm(forms.Form):
+    topic = forms.CharField(
+        label="Who in your network should I meet about…",
+        max_length=300,
+        help_text="e.g. pricing for enterprise customers",
+    )
+    skill = forms.ModelChoiceField(queryset=None, required=False, empty_label="No particular skill")
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = Skill.objects.active().order_by("name")
+
+
+class IntroductionMakeForm(forms.Form):
+    colleague = forms.ModelChoiceField(queryset=None, empty_label="Choose a colleague")
+    why = forms.CharField(label="Why they should meet", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = colleagues
+        self.fields["colleague"].label_from_instance = lambda user: (
+            f"{user.display_name} · {user.profile.job_title}"
+            if getattr(user, "profile", None) and user.profile.job_title
+            else user.display_name
+        )
+
+
+class IntroductionSettingsForm(forms.Form):
+    introductions_off = forms.BooleanField(label="Do not introduce me to anyone", required=False)

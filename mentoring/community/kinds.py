@@ -18,3 +18,14 @@ register(
         nudge=True,
     )
 )
+register(
+    Kind(
+        "introduction_request",
+        "Introduction requests",
+        "When a colleague would like to introduce you to someone: you say yes or no first.",
+        can_turn_off=False,
+    )
+)
+register(
+    Kind("introduction_made", "Introductions", "When an introduction you said yes to is made.", can_turn_off=False)
+)

@@ -270,3 +270,75 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Introductions (double opt-in) -----------------------------------------------------------------------------
+
+
+class IntroductionSettings(models.Model):
+    """A person's choice about being introduced; no row means they accept introductions."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    introductions_off = models.BooleanField("do not introduce me to anyone", default=False)
+
+    def __str__(self) -> str:
+        return f"Introduction settings of {self.user}"
+
+
+class IntroductionRequest(models.Model):
+    """A partner asks the other: "who in your network should I meet about this?"."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="introduction_requests"
+    )
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField("what about", max_length=300)
+    skill = models.ForeignKey("accounts.Skill", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.asker} asks about {self.topic}"
+
+
+class IntroductionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the colleague"
+    ACCEPTED = "accepted", "Accepted: introduced"
+    DECLINED = "declined", "Declined"
+
+
+class Introduction(models.Model):
+    """The other partner names a colleague and says why; nobody is introduced until that colleague says yes."""
+
+    request = models.ForeignKey(IntroductionRequest, on_delete=models.CASCADE, related_name="introductions")
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    introducer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    colleague = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    why = models.TextField("why they should meet", max_length=1000)
+    status = models.CharField(max_length=16, choices=IntroductionStatus.choices, default=IntroductionStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["asker", "colleague"], name="introduction_once_per_two_people"),
+            models.CheckConstraint(
+                condition=~models.Q(colleague=models.F("asker")) & ~models.Q(colleague=models.F("introducer")),
+                name="introduction_not_to_oneself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=IntroductionStatus.values), name="introduction_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.introducer} introduces {self.colleague} to {self.asker}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:introduction", args=[self.pk])
+
+    def involves(self, user) -> bool:
+        return user.pk in (self.asker_id, self.introducer_id, self.colleague_id)

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import is_program_admin
-from mentoring.community.models import Story, StoryStatus, VolunteerInvite
+from mentoring.community.models import Introduction, IntroductionRequest, Story, StoryStatus, VolunteerInvite
 
 
 def own_volunteer_invite_or_404(user: User, pk: int) -> VolunteerInvite:
@@ -40,3 +40,23 @@ def story_or_404(user: User, pk: int) -> Story:
     if story is None or not can_view_story(user, story):
         raise Http404("No such story.")
     return story
+
+
+def introduction_or_404(user: User, pk: int) -> Introduction:
+    """An introduction (its topic and why) is for its three people only: the asker, the introducer, the colleague."""
+    introduction = (
+        Introduction.objects.select_related("asker", "introducer", "colleague", "request", "request__skill")
+        .filter(pk=pk)
+        .first()
+    )
+    if introduction is None or not (user.is_authenticated and introduction.involves(user)):
+        raise Http404("No such introduction.")
+    return introduction
+
+
+def request_to_answer_or_404(user: User, pk: int) -> IntroductionRequest:
+    """A request is answered by the asker's partner only."""
+    request = IntroductionRequest.objects.select_related("partnership", "asker", "skill").filter(pk=pk).first()
+    if request is None or not request.partnership.has_member(user) or request.asker_id == user.pk:
+        raise Http404("No such request.")
+    return request

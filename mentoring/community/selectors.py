@@ -11,6 +11,9 @@ from mentoring.community.models import (
     ACTIVITY_FIELDS,
     AlumniMember,
     CohortModule,
+    Introduction,
+    IntroductionRequest,
+    IntroductionSettings,
     InviteStatus,
     ModuleCompletion,
     Resource,
@@ -241,4 +244,50 @@ def suggested_resources() -> list[Resource]:
         Resource.objects.filter(status=ResourceStatus.SUGGESTED)
         .select_related("skill", "suggested_by")
         .order_by("created_at")
+    )
+
+
+# --- Introductions ---------------------------------------------------------------------------------------------
+
+
+def open_requests_for(partnership, viewer: User) -> list[IntroductionRequest]:
+    """What the viewer's partner asked them (to introduce someone), newest first, with the introductions made."""
+    return list(
+        IntroductionRequest.objects.filter(partnership=partnership)
+        .exclude(asker_id=viewer.pk)
+        .select_related("skill")
+        .prefetch_related(Prefetch("introductions", queryset=Introduction.objects.select_related("colleague")))
+        .order_by("-created_at")[:5]
+    )
+
+
+def my_introductions(user: User) -> dict[str, list[Introduction]]:
+    """Introductions the person asked for, made, and was asked to accept (one query)."""
+    rows = list(
+        Introduction.objects.filter(Q(asker=user) | Q(introducer=user) | Q(colleague=user))
+        .select_related("asker", "introducer", "colleague", "request")
+        .order_by("-created_at")
+    )
+    return {
+        "to_answer": [i for i in rows if i.colleague_id == user.pk],
+        "asked": [i for i in rows if i.asker_id == user.pk],
+        "made": [i for i in rows if i.introducer_id == user.pk],
+    }
+
+
+def my_requests(user: User) -> list[IntroductionRequest]:
+    return list(IntroductionRequest.objects.filter(asker=user).select_related("skill", "partnership").order_by("-pk"))
+
+
+def introducible_colleagues(request: IntroductionRequest, introducer: User) -> QuerySet[User]:
+    """Active people who accept introductions, not the two partners, not introduced to the asker already."""
+    off = IntroductionSettings.objects.filter(user_id=OuterRef("pk"), introductions_off=True)
+    already = Introduction.objects.filter(asker_id=request.asker_id, colleague_id=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=[request.asker_id, introducer.pk])
+        .exclude(Exists(off))
+        .exclude(Exists(already))
+        .select_related("profile")
+        .order_by("full_name", "email")
     )

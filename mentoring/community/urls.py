@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring.community.views import alumni, numbers, resources, stories, training
+from mentoring.community.views import alumni, introductions, numbers, resources, stories, training
 
 app_name = "community"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     path("stories/<int:pk>/withdraw/", stories.story_withdraw, name="story_withdraw"),
     path("stories/<int:pk>/publish/", stories.story_publish, name="story_publish"),
     path("pairs/<int:partnership_pk>/story/", stories.story_edit, name="story_edit"),
+    path("introductions/", introductions.introductions, name="introductions"),
+    path("introductions/settings/", introductions.introductions_settings, name="introductions_settings"),
+    path("introductions/<int:pk>/", introductions.introduction_detail, name="introduction"),
+    path("introductions/<int:pk>/<slug:answer>/", introductions.introduction_answer, name="introduction_answer"),
+    path("introductions/requests/<int:pk>/", introductions.introduction_make, name="introduction_make"),
+    path("pairs/<int:partnership_pk>/introductions/ask/", introductions.introduction_ask, name="introduction_ask"),
     path("training/", training.training, name="training"),
     path("training/new/", training.module_edit, name="module_create"),
     path("training/cohorts/<int:pk>/", training.cohort_training, name="cohort_training"),

@@ -47,3 +47,10 @@ def cohort_training_card(cohort):
     """The console's cohort page: how many required modules, how many approved participants completed them."""
     required, ready = selectors.cohort_training_counts(cohort)
     return {"cohort": cohort, "required": required, "ready": ready}
+
+
+@register.inclusion_tag("community/_pair_introductions.html", takes_context=True)
+def pair_introductions(context, partnership):
+    """Ask the partner for an introduction; answer what the partner asked (two queries)."""
+    viewer = context["request"].user
+    return {"partnership": partnership, "requests": selectors.open_requests_for(partnership, viewer)}
