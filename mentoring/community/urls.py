@@ -1,10 +1,11 @@
 from django.urls import path
 
-from mentoring.community.views import alumni, introductions, numbers, resources, stories, training
+from mentoring.community.views import alumni, hub, introductions, numbers, resources, stories, training
 
 app_name = "community"
 
 urlpatterns = [
+    path("", hub.community_home, name="home"),
     path("alumni/", alumni.alumni_directory, name="alumni_directory"),
     path("alumni/join/", alumni.alumni_join, name="alumni_join"),
     path("alumni/me/", alumni.alumni_edit, name="alumni_edit"),

@@ -55,3 +55,9 @@ def test_a_member_may_not_be_a_program_admin_to_see_calls(client):
 def test_a_program_admin_sees_a_missing_call_as_404(client):
     client.force_login(ProgramAdminFactory())
     assert client.get(reverse("community:volunteer_call", args=[999])).status_code == 404
+
+
+def test_the_community_page_is_for_signed_in_people(client):
+    assert client.get(reverse("community:home")).url.startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    assert client.get(reverse("community:home")).status_code == 200
