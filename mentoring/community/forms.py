@@ -100,10 +100,12 @@ class QuizForm(forms.Form):
                 label=question["question"],
                 choices=list(enumerate(question["options"])),
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
         if not module.quiz:
-            self.fields["read"] = forms.BooleanField(label="I have read this module")
+            self.fields["read"] = forms.BooleanField(
+                label="I have read this module", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+            )
 
     @property
     def answers(self) -> list[int]:
@@ -112,7 +114,10 @@ class QuizForm(forms.Form):
 
 class CohortModulesForm(forms.Form):
     modules = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Required before matching"
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Required before matching",
     )
 
     def __init__(self, *args, **kwargs):
