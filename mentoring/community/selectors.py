@@ -37,6 +37,13 @@ def is_alumnus(user: User) -> bool:
     )
 
 
+def alumni_to_invite(cohort) -> QuerySet[User]:
+    """Closing the cohort invites these to the alumni network: its approved participants not in it yet."""
+    return User.objects.filter(
+        enrollments__cohort=cohort, enrollments__status=EnrollmentStatus.APPROVED, alumni_member__isnull=True
+    )
+
+
 def alumni_member_of(user: User) -> AlumniMember | None:
     return AlumniMember.objects.filter(user_id=user.pk).first()
 
@@ -144,13 +151,15 @@ def pair_story(partnership) -> tuple[Story | None, int]:
 
 
 def community_numbers() -> dict[str, int]:
-    """Counts only, for leaders: no names, no texts (three queries)."""
+    """Counts only, for leaders: no names, no texts (five queries)."""
     stories = story_counts()
     return {
         "alumni_members": AlumniMember.objects.count(),
         "stories_published": stories[StoryStatus.PUBLISHED],
         "stories_in_progress": stories[StoryStatus.DRAFT] + stories[StoryStatus.IN_REVIEW],
         "volunteers_accepted": VolunteerInvite.objects.filter(status=InviteStatus.ACCEPTED).count(),
+        "introductions_accepted": Introduction.objects.filter(status="accepted").count(),
+        "modules_completed": ModuleCompletion.objects.count(),
     }
 
 

@@ -191,3 +191,12 @@ def _in_days(days: int) -> str:
     from django.utils import timezone
 
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def test_the_closing_page_says_how_many_are_invited_to_the_alumni_network(client_for, program_admin):
+    cohort = ActiveCohortFactory()
+    for _ in range(2):
+        EnrollmentFactory(cohort=cohort, status="approved")
+    AlumniMemberFactory(user=EnrollmentFactory(cohort=cohort, status="approved").user)
+    page = client_for(program_admin).get(reverse("programs:cohort_close", args=[cohort.pk])).content.decode()
+    assert "2 new alumni are e-mailed an invitation" in page

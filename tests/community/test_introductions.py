@@ -173,3 +173,12 @@ def test_my_introductions_cost_the_same_for_ten_times_the_rows(django_assert_num
     with django_assert_num_queries(5):
         response = client.get(reverse("community:introductions"))
     assert len(response.context["mine"]["asked"]) == count
+
+
+def test_leaders_count_accepted_introductions_without_reading_them(asked, client_for):
+    colleague = UserFactory()
+    introduction = _make(asked, colleague)
+    services.introduction_answer(introduction=introduction, colleague=colleague, accept=True, base_url=BASE)
+    response = client_for(LeaderFactory()).get(reverse("community:numbers"))
+    assert response.context["numbers"]["introductions_accepted"] == 1
+    assert "She priced" not in response.content.decode()

@@ -54,3 +54,9 @@ def pair_introductions(context, partnership):
     """Ask the partner for an introduction; answer what the partner asked (two queries)."""
     viewer = context["request"].user
     return {"partnership": partnership, "requests": selectors.open_requests_for(partnership, viewer)}
+
+
+@register.inclusion_tag("community/_closing_alumni_network.html")
+def alumni_network_on_closing(cohort):
+    """The console's closing page: how many new alumni are invited to the alumni network (one query)."""
+    return {"invited": selectors.alumni_to_invite(cohort).count()}
