@@ -14,6 +14,7 @@ from accounts.models import OfferedSkill, User, WantedSkill
 from matching.engine import Candidate, Rules
 from matching.models import MatchPair, MatchRun, MatchRunStatus, MatchUnmatched, PairRule, PairRuleKind
 from mentoring.partnerships.models import Partnership, PartnershipStatus
+from mentoring.programs import readiness
 from mentoring.programs.models import Cohort, Enrollment, EnrollmentStatus
 
 UNKNOWN_SENIORITY = 4  # a person without a seniority band counts as the middle band (no reverse-mentoring bonus)
@@ -47,11 +48,14 @@ def rules_snapshot(cohort: Cohort) -> dict:
 
 
 def free_participants(cohort: Cohort) -> QuerySet[Enrollment]:
-    """Approved participants without an active partnership in the cohort: the people a run pairs."""
+    """Approved participants without an active partnership in the cohort, and whom no readiness gate holds back
+    (e.g. required training not completed: mentoring.programs.readiness): the people a run pairs."""
     paired = Partnership.objects.filter(cohort=cohort, status=PartnershipStatus.ACTIVE).filter(
         Q(member_a=OuterRef("user_id")) | Q(member_b=OuterRef("user_id"))
     )
-    return Enrollment.objects.filter(cohort=cohort, status=EnrollmentStatus.APPROVED).exclude(Exists(paired))
+    people = Enrollment.objects.filter(cohort=cohort, status=EnrollmentStatus.APPROVED).exclude(Exists(paired))
+    held_back = readiness.not_ready(cohort)
+    return people if held_back is None else people.exclude(held_back)
 
 
 def candidate_names(people: Iterable[tuple[int, str, str]]) -> dict[int, str]:

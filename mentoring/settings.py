@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "matching",
     "mentoring.nudges",
     "mentoring.followup",
+    "mentoring.community",
     "mentoring.home",
     "mentoring.reports",
     "mentoring.demo",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.signup import SignupView
+from mentoring.community.urls import resource_urlpatterns
 from mentoring.core.views import healthz, livez
 from mentoring.home.views import home
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("sessions/", include("sessions_log.urls")),
     path("matching/", include("matching.urls")),
     path("followup/", include("mentoring.followup.urls")),
+    path("community/", include("mentoring.community.urls")),
+    path("resources/", include((resource_urlpatterns, "resources"))),
     path("reports/", include("mentoring.reports.urls")),
     path("notifications/", include("mentoring.notifications.urls")),
     path("django-admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfferedSkill, Skill, SkillProfile, User, WantedSkill
+from mentoring.demo.community import load_demo_community
 from mentoring.demo.matching import load_demo_matching
 from mentoring.demo.sessions import load_demo_sessions
 from mentoring.partnerships import services as pairs
@@ -231,6 +232,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_partnerships(users)
     load_demo_sessions()
     load_demo_assessments(users)
+    load_demo_community(users, program=DEMO_PROGRAM)
     return [
         (users["hr"].email, "program admin"),
         (users["leader"].email, "leader"),

@@ -23,8 +23,8 @@ def test_merging_costs_the_same_for_ten_times_the_people_with_both(django_assert
         OfferedSkill.objects.create(user=user, skill=source, level=3)
     # fixed whatever the number of people (before: 28 for 3 people with both skills, 136 for 30); 4 of them move
     # the other links to the merged skill: goals and session topics (an update each), survey self-ratings (the
-    # clashing ones deleted, the rest updated)
-    with django_assert_num_queries(25):
+    # clashing ones deleted, the rest updated), the community's resources and introduction requests (an update each)
+    with django_assert_num_queries(27):
         result = skill_merge(source=source, target=target)
     assert (result.moved_offered, result.combined_offered) == (count, count)
     assert (result.moved_wanted, result.combined_wanted) == (0, count)

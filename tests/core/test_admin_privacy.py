@@ -65,6 +65,11 @@ PUBLIC_TEXT = {
     "matching.MatchUnmatched.fallbacks",
     # What a program admin wrote to a pair (a nudge, a reason for ending it): the pair and the program team read it.
     "followup.FollowupAction.text",
+    # What program admins publish to everyone, and what anyone suggests for the library (approved before shown).
+    "community.VolunteerCall.details",
+    "community.TrainingModule.body",
+    "community.TrainingModule.quiz",
+    "community.Resource.note",
     # What the outbox recorded about a message, never its words.
     "notifications.Message.subject",
     "notifications.Message.headers",

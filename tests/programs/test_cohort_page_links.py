@@ -32,8 +32,8 @@ def test_an_active_cohort_page_asks_once_whether_it_has_pairs(client_for, progra
     cohort = PartnershipFactory().cohort
     client = client_for(program_admin)
     # session, user, cohort with program, enrollments with profiles and skill counts, pairs exist?, invitations,
-    # surveys
-    with django_assert_num_queries(7):
+    # surveys, required training modules
+    with django_assert_num_queries(8):
         assert client.get(cohort.get_absolute_url()).status_code == 200
 
 

@@ -315,8 +315,8 @@ def test_cohort_page_costs_the_same_with_ten_times_the_people(admin_client, djan
 
     def measure():
         # session, user, cohort with program, enrollments with profiles and skill counts,
-        # pending invitations, its surveys with their response counts
-        with django_assert_num_queries(6):
+        # pending invitations, its surveys with their response counts, its required training modules (none)
+        with django_assert_num_queries(7):
             response = admin_client.get(cohort.get_absolute_url())
         assert response.status_code == 200
         return len(response.context["roster"].rows)
@@ -330,8 +330,8 @@ def test_cohort_page_costs_the_same_with_ten_times_the_people(admin_client, djan
 def test_matching_cohort_page_adds_one_query_for_published_matches(admin_client, django_assert_num_queries):
     cohort = CohortFactory(status="matching")
     EnrollmentFactory.create_batch(3, cohort=cohort, status="approved")
-    # session, user, cohort, enrollments, published matches?, invitations, surveys
-    with django_assert_num_queries(7):
+    # session, user, cohort, enrollments, published matches?, invitations, surveys, required training modules
+    with django_assert_num_queries(8):
         admin_client.get(cohort.get_absolute_url())
 
 

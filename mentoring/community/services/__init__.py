@@ -1,0 +1,1 @@
+"""Writes of the community, one module per topic: alumni (network and volunteers)."""
