@@ -307,6 +307,9 @@ CELERY_BEAT_SCHEDULE = {
 # Reminders that can wait (nudges): at most this many e-mails per person per day of their own; the rest come
 # together in one digest e-mail the next morning (their entries in the app appear at once).
 NUDGE_EMAILS_PER_DAY = env.int("NUDGE_EMAILS_PER_DAY", default=3)
+# No nudge e-mail between 20:00 and 08:00 in its recipient's zone (it waits for the morning). Not a variable: the
+# test suite turns it off so that a test run in the evening sends what a run at noon sends.
+NUDGE_QUIET_HOURS = True
 
 # How long background work is left to its own worker before a sweeper takes it over: a message whose doorbell the
 # broker lost (OUTBOX_SWEEP_AFTER), a match run or publication whose worker stopped writing its heartbeat

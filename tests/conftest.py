@@ -26,6 +26,8 @@ def pytest_terminal_summary(terminalreporter):
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ACCOUNT_RATE_LIMITS = False
+    # Quiet hours depend on the clock: tests of them turn them on (tests/notifications/test_nudges.py).
+    settings.NUDGE_QUIET_HOURS = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -45,7 +45,9 @@ def _at(day: datetime.date, time: datetime.time, zone: zoneinfo.ZoneInfo) -> dat
 
 
 def after_quiet_hours(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
-    """``moment``, or the next QUIET_UNTIL in ``zone`` if it falls at night there."""
+    """``moment``, or the next QUIET_UNTIL in ``zone`` if it falls at night there (unless NUDGE_QUIET_HOURS is off)."""
+    if not settings.NUDGE_QUIET_HOURS:
+        return moment
     local = moment.astimezone(zone)
     if local.time() >= QUIET_FROM:
         return _at(local.date() + datetime.timedelta(days=1), QUIET_UNTIL, zone)

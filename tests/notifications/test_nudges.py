@@ -13,6 +13,12 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def quiet_hours(settings):
+    settings.NUDGE_QUIET_HOURS = True  # the project's; the rest of the suite turns them off
+
+
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
