@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
+from mentoring.core.security import security_event
 from mentoring.notifications.services import Content, Draft, messages_queue
 
 
@@ -31,6 +32,11 @@ AFTER_SIGN_IN_SESSION_KEY = "after_sign_in"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            security_event("sign_in.locked_out", allauth_context.request)
+        return super().validation_error(code, *args)
+
     def get_login_redirect_url(self, request) -> str:
         path = request.session.pop(AFTER_SIGN_IN_SESSION_KEY, "")
         if path and url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/"):

@@ -33,4 +33,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler403 = "mentoring.core.views.permission_denied"
 handler500 = "mentoring.core.views.server_error"

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from celery import current_app
 
         current_app.autodiscover_tasks(force=True)
+
+        from mentoring.core import security
+
+        security.connect()

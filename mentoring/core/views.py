@@ -16,8 +16,10 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.defaults import permission_denied as django_permission_denied
 
 from mentoring.core.models import Heartbeat
+from mentoring.core.security import security_event
 from mentoring.core.tasks import BEAT
 
 # Beat sends the heartbeat every minute; older than this, background work is not running.
@@ -98,3 +100,9 @@ def server_error(request) -> HttpResponse:
         return response
     reported = bool(settings.ADMINS) or bool(getattr(settings, "SENTRY_DSN", ""))
     return HttpResponse(render_to_string("500.html", {"reported": reported}), status=500)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page, with a security event: who was refused what (the reason stays in the log, not the page)."""
+    security_event("permission_denied", request, method=request.method, reason=str(exception or "")[:200])
+    return django_permission_denied(request, exception)
